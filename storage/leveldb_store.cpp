@@ -1,0 +1,77 @@
+#include <leveldb/db.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/write_batch.h>
+
+#include "storage/kv_store.h"
+
+namespace relay::storage {
+namespace {
+
+class LevelDbStore final : public KvStore {
+ public:
+  LevelDbStore(leveldb::DB* db, const leveldb::FilterPolicy* filter) : db_(db), filter_(filter) {}
+  ~LevelDbStore() override {
+    delete db_;
+    delete filter_;
+  }
+
+  Result<std::optional<std::string>> get(std::string_view key) const override {
+    std::string value;
+    leveldb::Status s = db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()),
+                                 &value);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return fail("leveldb read: " + s.ToString());
+    return std::optional<std::string>{std::move(value)};
+  }
+
+  Result<void> write(const WriteBatch& batch, bool sync) override {
+    leveldb::WriteBatch wb;
+    for (const auto& op : batch.ops()) {
+      if (op.is_delete)
+        wb.Delete(op.key);
+      else
+        wb.Put(op.key, op.value);
+    }
+    leveldb::WriteOptions opts;
+    opts.sync = sync;
+    leveldb::Status s = db_->Write(opts, &wb);
+    if (!s.ok()) return fail("leveldb write: " + s.ToString());
+    return {};
+  }
+
+  Result<void> scan(std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
+    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+    for (it->Seek(leveldb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      if (k.substr(0, prefix.size()) != prefix) break;
+      if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
+    }
+    if (!it->status().ok()) return fail("leveldb scan: " + it->status().ToString());
+    return {};
+  }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::FilterPolicy* filter_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir) {
+  leveldb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.write_buffer_size = 64 << 20;
+  options.filter_policy = leveldb::NewBloomFilterPolicy(10);
+  leveldb::DB* db = nullptr;
+  leveldb::Status s = leveldb::DB::Open(options, dir, &db);
+  if (!s.ok()) {
+    delete options.filter_policy;
+    return fail("cannot open data folder " + dir + ": " + s.ToString());
+  }
+  return std::unique_ptr<KvStore>(new LevelDbStore(db, options.filter_policy));
+}
+
+}  // namespace relay::storage

@@ -1,0 +1,75 @@
+// Genesis: the network's founding file (DESIGN.md "Network genesis"): validator set and quorum,
+// chains with their vaults and finality rules, and assets with their per-chain tokens. Parsed
+// once at start-up into this plain struct and passed to whoever needs it. Its SHA-256 (of the
+// file's exact bytes) is the network id and the domain separator of every signature.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vault/result.h"
+#include "vault/types.h"
+
+namespace relay {
+
+/// Canonical asset decimals and token decimals are at most this, so 10^d fits in 128 bits.
+inline constexpr unsigned kMaxDecimals = 38;
+
+struct Validator {
+  std::string name;
+  std::array<uint8_t, 33> pubkey{};  // secp256k1, compressed
+  uint64_t weight = 0;
+};
+
+struct Finality {
+  bool finalized_tag = false;  // use the chain's "finalized" block tag
+  uint64_t confirmations = 0;  // otherwise: this many blocks on top
+};
+
+struct ChainConfig {
+  std::string name;
+  ChainId chain_id;
+  std::string kind;  // "evm"
+  Address vault;
+  Finality finality;
+};
+
+struct TokenConfig {
+  size_t chain = 0;  // index into Genesis::chains
+  Address address;   // the zero address is the chain's native coin
+  unsigned decimals = 0;
+};
+
+struct AssetConfig {
+  AssetId id;
+  unsigned decimals = 0;
+  std::vector<TokenConfig> tokens;  // in genesis chain order, at most one per chain
+  const TokenConfig* token_on(size_t chain) const {
+    for (const auto& t : tokens)
+      if (t.chain == chain) return &t;
+    return nullptr;
+  }
+};
+
+struct Genesis {
+  std::string network;
+  uint64_t quorum = 0;
+  std::vector<Validator> validators;
+  std::vector<ChainConfig> chains;  // genesis order is the canonical event order
+  std::vector<AssetConfig> assets;
+  Hash32 network_id;  // SHA-256 of the file's bytes
+
+  std::optional<size_t> chain_index(std::string_view name) const;
+  std::optional<size_t> chain_index(ChainId id) const;
+  std::optional<size_t> asset_index(std::string_view id) const;
+};
+
+/// Parses and validates a genesis file's text. The error names the field (as a JSON path,
+/// "chains[1].vault") and the reason.
+Result<Genesis> parse_genesis(std::string_view text);
+
+}  // namespace relay
