@@ -3,6 +3,11 @@
 function(relay_library name)
   cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT srcs)  # a folder not yet written: nothing to build, but others may name it
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE relay_flags ${ARG_DEPS})
+    return()
+  endif()
   add_library(${name} STATIC ${srcs})
   target_link_libraries(${name} PUBLIC relay_flags ${ARG_DEPS})
 endfunction()
