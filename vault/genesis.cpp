@@ -147,6 +147,9 @@ Result<Genesis> parse(std::string_view text) {
     cc.vault = r.hex<Address>(c, p, "vault", "0x and 20 bytes of hex");
     const json* fin = r.field(c, p, "finality");
     if (!r.error.empty()) break;
+    if (cc.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+        std::string::npos)
+      return fail(p + ".name: only letters, digits, '_', '.' and '-' are allowed");
     if (cc.kind != "evm") return fail(p + ".kind: unsupported chain kind \"" + cc.kind + "\"");
     if (fin->is_object() && fin->size() == 1 && fin->contains("tag")) {
       if ((*fin)["tag"] != "finalized")

@@ -1,0 +1,423 @@
+#include "canonical_state/canonical_state.h"
+
+#include <algorithm>
+
+#include "canonical_state/codec.h"
+#include "vault/sha256.h"
+
+namespace relay {
+
+using namespace codec;
+
+uint64_t BatchStats::rejected_total() const {
+  uint64_t n = 0;
+  for (uint64_t r : rejected) n += r;
+  return n;
+}
+
+void BatchStats::add(const BatchStats& o) {
+  applied += o.applied;
+  duplicates += o.duplicates;
+  for (size_t i = 0; i < rejected.size(); ++i) rejected[i] += o.rejected[i];
+}
+
+CanonicalState::CanonicalState(const Genesis& genesis, storage::KvStore& store,
+                               CommitObserver* observer)
+    : genesis_(genesis),
+      store_(store),
+      observer_(observer),
+      vault_(genesis),
+      cursors_(genesis.chains.size()) {}
+
+Result<std::unique_ptr<CanonicalState>> CanonicalState::open(const Genesis& genesis,
+                                                             storage::KvStore& store,
+                                                             CommitObserver* observer) {
+  std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer));
+  if (auto r = s->load(); !r) return std::unexpected(r.error());
+  return s;
+}
+
+namespace {
+Result<std::string> get_required(const storage::KvStore& store, std::string_view key) {
+  auto v = store.get(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return fail("data folder is missing " + std::string(key));
+  return std::move(**v);
+}
+
+Result<void> corrupt(std::string_view what) {
+  return fail("data folder is corrupt: bad " + std::string(what) + " record");
+}
+}  // namespace
+
+Result<void> CanonicalState::load() {
+  auto net = store_.get(kMetaNetwork);
+  if (!net) return std::unexpected(net.error());
+  if (!*net) {
+    // A fresh folder must be empty of state, or it is one a crash cannot have produced.
+    bool any = false;
+    auto r = store_.scan("S/", [&](std::string_view, std::string_view) { return !(any = true); });
+    if (!r) return r;
+    if (any) return fail("data folder holds state records but no network id");
+    return {};
+  }
+  fresh_ = false;
+  if (**net != std::string_view(reinterpret_cast<const char*>(genesis_.network_id.bytes.data()), 32))
+    return fail("data folder belongs to another network (its genesis differs from this one)");
+
+  auto epoch = get_required(store_, kMetaEpoch);
+  if (!epoch) return std::unexpected(epoch.error());
+  Reader er(*epoch);
+  next_epoch_ = er.be64();
+  if (!er.done()) return corrupt("epoch");
+  auto hist = get_required(store_, kMetaHistory);
+  if (!hist) return std::unexpected(hist.error());
+  Reader hr(*hist);
+  history_ = hr.bytes<Hash32>();
+  if (!hr.done()) return corrupt("history");
+
+  const uint32_t chains = uint32_t(genesis_.chains.size());
+  const uint32_t assets = uint32_t(genesis_.assets.size());
+  bool bad = false;
+  std::string what;
+  auto check = [&](bool ok, const char* w) {
+    if (!ok && !bad) {
+      bad = true;
+      what = w;
+    }
+    return !bad;
+  };
+  auto r = store_.scan(kCursor, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(kCursor.size())), vr(v);
+    uint32_t chain = kr.be32();
+    EventPosition pos{vr.be64(), vr.be32()};
+    if (!check(kr.done() && vr.done() && chain < chains, "cursor")) return false;
+    cursors_[chain] = pos;
+    return true;
+  });
+  if (r) r = store_.scan(kBalance, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(kBalance.size())), vr(v);
+    BalanceKey key;
+    key.asset = kr.be32();
+    key.account = kr.bytes<AccountId>();
+    Amount a = vr.amount();
+    if (!check(kr.done() && vr.done() && key.asset < assets && !a.is_zero(), "balance"))
+      return false;
+    vault_.load_balance(key, a);
+    return true;
+  });
+  if (r) r = store_.scan(kCustody, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(kCustody.size())), vr(v);
+    uint32_t chain = kr.be32(), asset = kr.be32();
+    Amount cu = vr.amount(), pe = vr.amount();
+    if (!check(kr.done() && vr.done() && chain < chains && asset < assets, "custody"))
+      return false;
+    vault_.load_custody(chain, asset, cu, pe);
+    return true;
+  });
+  if (r) r = store_.scan(kWithdrawal, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(kWithdrawal.size())), vr(v);
+    WithdrawalId id = kr.bytes<WithdrawalId>();
+    WithdrawalRecord w;
+    w.account = vr.bytes<AccountId>();
+    w.asset = vr.be32();
+    w.amount = vr.amount();
+    w.origin_chain = vr.be32();
+    w.origin.block = vr.be64();
+    w.origin.log_index = vr.be32();
+    w.dest_chain = vr.be32();
+    w.recipient = vr.bytes<Address>();
+    w.epoch = vr.be64();
+    uint8_t claimed = vr.u8();
+    if (!check(kr.done() && vr.done() && w.asset < assets && w.origin_chain < chains &&
+                   w.dest_chain < chains && claimed <= 1,
+               "withdrawal"))
+      return false;
+    w.claimed = claimed == 1;
+    vault_.load_withdrawal(id, w);
+    return true;
+  });
+  if (!r) return r;
+  if (bad) return corrupt(what);
+  if (auto broken = vault_.finish_load())
+    return fail("data folder breaks an invariant: " + *broken);
+  return {};
+}
+
+Hash32 CanonicalState::events_digest(std::span<const Event> events) {
+  Sha256 h, item;
+  h.update("relay.events.v1");
+  h.update_be64(events.size());
+  for (const Event& e : events) h.update(event_identity(e, item).span());
+  return h.finish();
+}
+
+Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bool sync) {
+  if (poisoned_) return fail("canonical state unusable after a failed commit; reopen it");
+  const uint64_t epoch = next_epoch_;
+  BatchStats stats;
+  storage::WriteBatch wb;
+  std::vector<std::optional<EventPosition>> cursors = cursors_;
+  // Events stored as seen in this batch, per chain, in increasing position: a duplicate inside
+  // the batch is found by binary search, one from an earlier batch in the store.
+  std::vector<std::vector<std::pair<EventPosition, Hash32>>> batch_seen(cursors.size());
+  Sha256 hasher, list;
+  list.update("relay.events.v1");
+  list.update_be64(events.size());
+  uint32_t index = 0;
+  std::string rec;
+
+  auto reject = [&](const Event& e, Reason reason, const Hash32& identity) {
+    ++stats.rejected[size_t(reason)];
+    std::string k(kReceipt);
+    put_be64(k, epoch);
+    put_be32(k, index);
+    rec.clear();
+    rec.push_back(char(reason));
+    put_be64(rec, e.pos.block);
+    put_be32(rec, e.pos.log_index);
+    put_bytes(rec, identity);
+    rec += e.chain;
+    wb.put(k, rec);
+  };
+
+  for (; index < events.size(); ++index) {
+    const Event& e = events[index];
+    const Hash32 identity = event_identity(e, hasher);
+    list.update(identity.span());
+
+    // Rule 1: the chain must be in the genesis.
+    auto chain_index = genesis_.chain_index(e.chain);
+    if (!chain_index) {
+      reject(e, Reason::unknown_chain, identity);
+      continue;
+    }
+    const uint32_t chain = uint32_t(*chain_index);
+
+    // Rules 2 and 3: at or below the chain's cursor, the event is a duplicate, a conflict, or
+    // out of order. Above it, it cannot have been seen.
+    if (cursors[chain] && e.pos <= *cursors[chain]) {
+      std::optional<Hash32> seen;
+      auto& in_batch = batch_seen[chain];
+      auto it = std::lower_bound(in_batch.begin(), in_batch.end(), e.pos,
+                                 [](const auto& x, const EventPosition& p) { return x.first < p; });
+      if (it != in_batch.end() && it->first == e.pos) {
+        seen = it->second;
+      } else if (!cursors_[chain] || e.pos <= *cursors_[chain]) {
+        auto v = store_.get(seen_key(chain, e.pos));
+        if (!v) return std::unexpected(v.error());
+        if (*v) {
+          Reader r(**v);
+          seen = r.bytes<Hash32>();
+          if (!r.done()) return fail("data folder is corrupt: bad seen-event record");
+        }
+      }
+      if (!seen) {
+        reject(e, Reason::out_of_order, identity);
+      } else if (*seen == identity) {
+        ++stats.duplicates;
+      } else {
+        reject(e, Reason::conflict, identity);
+      }
+      continue;
+    }
+    cursors[chain] = e.pos;
+    batch_seen[chain].emplace_back(e.pos, identity);
+    std::string v;
+    put_bytes(v, identity);
+    wb.put(seen_key(chain, e.pos), v);
+
+    // Rules 4-6.
+    if (auto reason = vault_.apply(e, chain, epoch))
+      reject(e, *reason, identity);
+    else
+      ++stats.applied;
+  }
+
+  // The vault's changes, the cursors, and the epoch's bookkeeping, in the same batch.
+  EpochChanges changes;
+  changes.epoch = epoch;
+  changes.balances.reserve(vault_.changed_balances().size());
+  for (const BalanceKey& k : vault_.changed_balances()) {
+    std::string key(kBalance);
+    put_be32(key, k.asset);
+    put_bytes(key, k.account);
+    Amount a = vault_.balance(k.account, k.asset);
+    if (a.is_zero()) {
+      wb.del(key);
+    } else {
+      std::string v;
+      put_amount(v, a);
+      wb.put(key, v);
+    }
+    changes.balances.push_back(BalanceChange{k.account, k.asset, a});
+  }
+  std::sort(changes.balances.begin(), changes.balances.end(), [](const auto& a, const auto& b) {
+    return BalanceKey{a.account, uint32_t(a.asset)} < BalanceKey{b.account, uint32_t(b.asset)};
+  });
+  if (vault_.custody_changed()) {
+    for (uint32_t c = 0; c < genesis_.chains.size(); ++c) {
+      for (uint32_t a = 0; a < genesis_.assets.size(); ++a) {
+        std::string key(kCustody), v;
+        put_be32(key, c);
+        put_be32(key, a);
+        put_amount(v, vault_.custody(c, a));
+        put_amount(v, vault_.pending(c, a));
+        wb.put(key, v);
+      }
+    }
+  }
+  for (const WithdrawalId& id : vault_.changed_withdrawals()) {
+    const WithdrawalRecord& w = *vault_.withdrawal(id);
+    std::string key(kWithdrawal), v;
+    put_bytes(key, id);
+    put_bytes(v, w.account);
+    put_be32(v, w.asset);
+    put_amount(v, w.amount);
+    put_be32(v, w.origin_chain);
+    put_be64(v, w.origin.block);
+    put_be32(v, w.origin.log_index);
+    put_be32(v, w.dest_chain);
+    put_bytes(v, w.recipient);
+    put_be64(v, w.epoch);
+    v.push_back(w.claimed ? 1 : 0);
+    wb.put(key, v);
+  }
+  for (uint32_t c = 0; c < cursors.size(); ++c) {
+    if (cursors[c] == cursors_[c]) continue;
+    std::string key(kCursor), v;
+    put_be32(key, c);
+    put_be64(v, cursors[c]->block);
+    put_be32(v, cursors[c]->log_index);
+    wb.put(key, v);
+  }
+  const Hash32 digest = list.finish();
+  {
+    std::string key(kEpochDigest), v;
+    put_be64(key, epoch);
+    put_bytes(v, digest);
+    wb.put(key, v);
+  }
+  hasher.update("relay.history.v1").update(history_.span()).update_be64(epoch).update(digest.span());
+  const Hash32 history = hasher.finish();
+  {
+    std::string v;
+    put_bytes(v, history);
+    wb.put(kMetaHistory, v);
+    v.clear();
+    put_be64(v, epoch + 1);
+    wb.put(kMetaEpoch, v);
+    if (fresh_) {
+      v.clear();
+      put_bytes(v, genesis_.network_id);
+      wb.put(kMetaNetwork, v);
+    }
+  }
+
+  if (observer_) {
+    if (auto r = observer_->stage(changes, wb); !r) {
+      poisoned_ = true;
+      observer_->committed(false);
+      return std::unexpected(r.error());
+    }
+  }
+  if (auto r = store_.write(wb, sync); !r) {
+    poisoned_ = true;
+    if (observer_) observer_->committed(false);
+    return std::unexpected(r.error());
+  }
+  if (observer_) observer_->committed(true);
+  vault_.clear_changes();
+  cursors_ = std::move(cursors);
+  history_ = history;
+  next_epoch_ = epoch + 1;
+  fresh_ = false;
+  return stats;
+}
+
+Hash32 CanonicalState::state_digest() const {
+  // docs/state.md, "State digest".
+  Sha256 h;
+  h.update("relay.state.v1");
+  h.update(genesis_.network_id.span());
+  h.update_be64(next_epoch_);
+  h.update(history_.span());
+  uint8_t b[16];
+  auto amount = [&](Amount a) {
+    a.to_be_bytes(b);
+    h.update(std::span<const uint8_t>(b, 16));
+  };
+  for (const auto& c : cursors_) {
+    h.update_u8(c ? 1 : 0);
+    h.update_be64(c ? c->block : 0);
+    h.update_be32(c ? c->log_index : 0);
+  }
+  for (uint32_t c = 0; c < genesis_.chains.size(); ++c) {
+    for (uint32_t a = 0; a < genesis_.assets.size(); ++a) {
+      amount(vault_.custody(c, a));
+      amount(vault_.pending(c, a));
+    }
+  }
+  auto balances = vault_.sorted_balances();
+  h.update_be64(balances.size());
+  for (const auto& [k, v] : balances) {
+    h.update_be32(k.asset);
+    h.update(k.account.span());
+    amount(v);
+  }
+  auto withdrawals = vault_.sorted_withdrawals();
+  h.update_be64(withdrawals.size());
+  for (const auto& [id, w] : withdrawals) {
+    h.update(id.span());
+    h.update(w.account.span());
+    h.update_be32(w.asset);
+    amount(w.amount);
+    h.update_be32(w.origin_chain);
+    h.update_be64(w.origin.block);
+    h.update_be32(w.origin.log_index);
+    h.update_be32(w.dest_chain);
+    h.update(w.recipient.span());
+    h.update_be64(w.epoch);
+    h.update_u8(w.claimed ? 1 : 0);
+  }
+  return h.finish();
+}
+
+Result<std::optional<Hash32>> CanonicalState::epoch_digest(uint64_t epoch) const {
+  std::string key(kEpochDigest);
+  put_be64(key, epoch);
+  auto v = store_.get(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return std::optional<Hash32>{};
+  Reader r(**v);
+  Hash32 d = r.bytes<Hash32>();
+  if (!r.done()) return fail("data folder is corrupt: bad epoch digest record");
+  return std::optional<Hash32>{d};
+}
+
+Result<std::vector<Receipt>> CanonicalState::receipts(uint64_t epoch) const {
+  std::string prefix(kReceipt);
+  put_be64(prefix, epoch);
+  std::vector<Receipt> out;
+  bool bad = false;
+  auto r = store_.scan(prefix, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(prefix.size())), vr(v);
+    Receipt rc;
+    rc.epoch = epoch;
+    rc.index = kr.be32();
+    uint8_t reason = vr.u8();
+    rc.pos.block = vr.be64();
+    rc.pos.log_index = vr.be32();
+    rc.event = vr.bytes<Hash32>();
+    rc.chain = std::string(vr.rest());
+    if (!kr.done() || !vr.ok() || reason == 0 || reason > kReasonCount) return !(bad = true);
+    rc.reason = Reason(reason);
+    out.push_back(std::move(rc));
+    return true;
+  });
+  if (!r) return std::unexpected(r.error());
+  if (bad) return fail("data folder is corrupt: bad receipt record");
+  return out;
+}
+
+}  // namespace relay

@@ -1,0 +1,96 @@
+// CanonicalState: the deterministic state machine of one node. It applies epoch batches of
+// chain events in order, each atomically as one synced LevelDB write batch, deduplicating by
+// (chain, block, log index), enforcing per-chain order, recording a receipt for every rejected
+// event, and keeping the Vault (balances, custody, pending, withdrawals, invariants). After a
+// crash at any point it reopens to exactly the last committed epoch: no event lost or doubled.
+// Rules 1-3 of `relayctl replay` live here; rules 4-6 in Vault.
+// Not thread-safe: one owner applies batches; the store may be read elsewhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "canonical_state/commit_observer.h"
+#include "storage/kv_store.h"
+#include "vault/event.h"
+#include "vault/genesis.h"
+#include "vault/reason.h"
+#include "vault/result.h"
+#include "vault/vault.h"
+
+namespace relay {
+
+/// What one or more batches did, counted.
+struct BatchStats {
+  uint64_t applied = 0;
+  uint64_t duplicates = 0;
+  std::array<uint64_t, kReasonCount + 1> rejected{};  // indexed by Reason
+  uint64_t rejected_total() const;
+  void add(const BatchStats& o);
+};
+
+/// The record of one rejected event.
+struct Receipt {
+  uint64_t epoch = 0;
+  uint32_t index = 0;  // position in the epoch's event list
+  Reason reason{};
+  std::string chain;
+  EventPosition pos;
+  Hash32 event;  // event_identity()
+};
+
+class CanonicalState {
+ public:
+  /// Opens the state in `store` (empty: genesis state), checking that it was made with this
+  /// genesis and that every invariant holds. `store` and `genesis` must outlive the state; the
+  /// observer, if any, is given every epoch's changes to write in the same batch.
+  static Result<std::unique_ptr<CanonicalState>> open(const Genesis& genesis,
+                                                      storage::KvStore& store,
+                                                      CommitObserver* observer = nullptr);
+
+  /// The epoch the next batch will be.
+  uint64_t next_epoch() const { return next_epoch_; }
+
+  /// Applies `events`, in order, as epoch next_epoch() and commits it (synced unless `sync` is
+  /// false). An error means nothing of the batch was committed, and this object must not be
+  /// used again (reopen it from the store).
+  Result<BatchStats> apply_batch(std::span<const Event> events, bool sync = true);
+
+  const Vault& vault() const { return vault_; }
+  const Genesis& genesis() const { return genesis_; }
+  /// The last position seen on `chain` (genesis index), if any.
+  std::optional<EventPosition> cursor(uint32_t chain) const { return cursors_[chain]; }
+
+  /// SHA-256 over the whole state in a canonical encoding (docs/state.md): equal for equal
+  /// histories on any machine.
+  Hash32 state_digest() const;
+
+  /// The digest of the event list committed as `epoch` (nullopt if not committed).
+  Result<std::optional<Hash32>> epoch_digest(uint64_t epoch) const;
+  /// The digest of an event list, as epoch_digest() records it.
+  static Hash32 events_digest(std::span<const Event> events);
+
+  /// Receipts of the events rejected in `epoch`, in order.
+  Result<std::vector<Receipt>> receipts(uint64_t epoch) const;
+
+ private:
+  CanonicalState(const Genesis& genesis, storage::KvStore& store, CommitObserver* observer);
+  Result<void> load();
+
+  const Genesis& genesis_;
+  storage::KvStore& store_;
+  CommitObserver* observer_;
+  Vault vault_;
+  uint64_t next_epoch_ = 0;
+  Hash32 history_;  // chains every committed epoch's event-list digest
+  std::vector<std::optional<EventPosition>> cursors_;
+  bool fresh_ = true;
+  bool poisoned_ = false;
+};
+
+}  // namespace relay

@@ -1,0 +1,103 @@
+// Fixed-width big-endian encodings for LevelDB keys and values, and the key layout of the
+// canonical state (every key starts with "S/"; docs/state.md lists them). Big-endian so that
+// LevelDB's bytewise order is numeric order.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vault/amount.h"
+#include "vault/event.h"
+#include "vault/types.h"
+
+namespace relay::codec {
+
+inline void put_be32(std::string& s, uint32_t v) {
+  for (int i = 3; i >= 0; --i) s.push_back(char(uint8_t(v >> (8 * i))));
+}
+inline void put_be64(std::string& s, uint64_t v) {
+  for (int i = 7; i >= 0; --i) s.push_back(char(uint8_t(v >> (8 * i))));
+}
+inline void put_amount(std::string& s, Amount a) {
+  uint8_t b[16];
+  a.to_be_bytes(b);
+  s.append(reinterpret_cast<const char*>(b), 16);
+}
+template <class Bytes>
+inline void put_bytes(std::string& s, const Bytes& b) {
+  s.append(reinterpret_cast<const char*>(b.bytes.data()), b.bytes.size());
+}
+
+/// Reads fixed-width fields from a byte string, front to back; any short read sets !ok().
+class Reader {
+ public:
+  explicit Reader(std::string_view s) : s_(s) {}
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && s_.empty(); }
+  uint8_t u8() { return take(1) ? uint8_t(last_[0]) : 0; }
+  uint32_t be32() {
+    if (!take(4)) return 0;
+    uint32_t v = 0;
+    for (char c : last_) v = v << 8 | uint8_t(c);
+    return v;
+  }
+  uint64_t be64() {
+    if (!take(8)) return 0;
+    uint64_t v = 0;
+    for (char c : last_) v = v << 8 | uint8_t(c);
+    return v;
+  }
+  Amount amount() {
+    if (!take(16)) return Amount();
+    return Amount::from_be_bytes(reinterpret_cast<const uint8_t*>(last_.data()));
+  }
+  template <class Bytes>
+  Bytes bytes() {
+    Bytes b;
+    if (take(Bytes::size())) std::memcpy(b.bytes.data(), last_.data(), Bytes::size());
+    return b;
+  }
+  std::string_view rest() {
+    std::string_view r = s_;
+    s_ = {};
+    return r;
+  }
+
+ private:
+  bool take(size_t n) {
+    if (!ok_ || s_.size() < n) {
+      ok_ = false;
+      return false;
+    }
+    last_ = s_.substr(0, n);
+    s_.remove_prefix(n);
+    return true;
+  }
+  std::string_view s_, last_;
+  bool ok_ = true;
+};
+
+// Key prefixes.
+inline constexpr std::string_view kMetaNetwork = "S/m/net";      // -> network id (32)
+inline constexpr std::string_view kMetaEpoch = "S/m/epoch";      // -> next epoch (be64)
+inline constexpr std::string_view kMetaHistory = "S/m/hist";     // -> history hash (32)
+inline constexpr std::string_view kCursor = "S/h/";              // + chain(be32) -> block, log
+inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> identity
+inline constexpr std::string_view kBalance = "S/b/";             // + asset(be32), account(32)
+inline constexpr std::string_view kCustody = "S/c/";             // + chain, asset -> custody, pending
+inline constexpr std::string_view kWithdrawal = "S/w/";          // + id(32) -> record
+inline constexpr std::string_view kEpochDigest = "S/x/";         // + epoch(be64) -> event list digest
+inline constexpr std::string_view kReceipt = "S/r/";             // + epoch(be64), index(be32)
+
+inline std::string seen_key(uint32_t chain, EventPosition pos) {
+  std::string k(kSeen);
+  put_be32(k, chain);
+  put_be64(k, pos.block);
+  put_be32(k, pos.log_index);
+  return k;
+}
+
+}  // namespace relay::codec

@@ -1,0 +1,151 @@
+#include "proofs/keys_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "proofs/secp256k1.h"
+
+namespace relay {
+namespace {
+
+constexpr const char* kFileType = "relay-validator-key";
+constexpr size_t kMaxFileSize = 64 * 1024;
+
+std::string errno_text() { return std::strerror(errno); }
+
+// The secret never goes through a JSON library on the way out, so every copy of it can be wiped.
+std::string render(const ValidatorKey& key) {
+  std::string s;
+  s.reserve(256);
+  s += "{\n  \"type\": \"";
+  s += kFileType;
+  s += "\",\n  \"version\": 1,\n  \"secret_key\": \"";
+  s += to_hex(key.secret.expose_secret());
+  s += "\",\n  \"public_key\": \"" + key.public_key.hex() + "\",\n  \"address\": \"" +
+       key.address.hex() + "\"\n}\n";
+  return s;
+}
+
+void wipe(std::string& s) {
+  explicit_bzero(s.data(), s.size());
+  s.clear();
+}
+
+}  // namespace
+
+Result<ValidatorKey> make_validator_key(const SecretKey& secret) {
+  auto pub = public_key_of(secret);
+  if (!pub) return std::unexpected(pub.error());
+  auto addr = evm_address(*pub);
+  if (!addr) return std::unexpected(addr.error());
+  return ValidatorKey{secret, *pub, *addr};
+}
+
+Result<void> write_key_file(const std::string& path, const ValidatorKey& key) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return fail("key file " + path + ": already exists; refusing to overwrite");
+    return fail("key file " + path + ": cannot create: " + errno_text());
+  }
+  std::string text = render(key);
+  std::string error;
+  // The umask may have narrowed the mode; make it exactly 0600 whatever it was.
+  if (::fchmod(fd, 0600) != 0) error = "cannot set mode 0600: " + errno_text();
+  for (size_t off = 0; error.empty() && off < text.size();) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = "cannot write: " + errno_text();
+    else off += static_cast<size_t>(n);
+  }
+  if (error.empty() && ::fsync(fd) != 0) error = "cannot sync: " + errno_text();
+  wipe(text);
+  if (::close(fd) != 0 && error.empty()) error = "cannot close: " + errno_text();
+  if (!error.empty()) {
+    ::unlink(path.c_str());
+    return fail("key file " + path + ": " + error);
+  }
+  return {};
+}
+
+Result<ValidatorKey> load_key_file(const std::string& path) {
+  const std::string where = "key file " + path + ": ";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(where + "cannot open: " + errno_text());
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    std::string e = errno_text();
+    ::close(fd);
+    return fail(where + "cannot stat: " + e);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(where + "not a regular file");
+  }
+  if ((st.st_mode & 077) != 0) {
+    ::close(fd);
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return fail(where + "mode " + mode +
+                " lets group or others access the secret key; refusing it (chmod 600 " + path +
+                ")");
+  }
+  if (static_cast<size_t>(st.st_size) > kMaxFileSize) {
+    ::close(fd);
+    return fail(where + "larger than 64 KiB; not a key file");
+  }
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+
+  using json = nlohmann::json;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  wipe(text);
+  if (j.is_discarded() || !j.is_object()) return fail(where + "not a JSON object");
+  auto str = [&](const char* k) -> const std::string* {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+  };
+  const std::string* type = str("type");
+  if (type == nullptr || *type != kFileType)
+    return fail(where + "\"type\" must be \"" + kFileType + "\"");
+  auto version = j.find("version");
+  if (version == j.end() || !version->is_number_unsigned() || version->get<uint64_t>() != 1)
+    return fail(where + "\"version\" must be 1");
+  const std::string* secret_hex = str("secret_key");
+  if (secret_hex == nullptr) return fail(where + "\"secret_key\" missing");
+  auto raw = from_hex(*secret_hex);
+  if (!raw || raw->size() != SecretKey::kSize) {
+    if (raw) explicit_bzero(raw->data(), raw->size());
+    return fail(where + "\"secret_key\" must be 0x and 32 bytes of hex");
+  }
+  SecretKey secret(std::span<const uint8_t, SecretKey::kSize>(raw->data(), SecretKey::kSize));
+  explicit_bzero(raw->data(), raw->size());
+  auto key = make_validator_key(secret);
+  if (!key) return fail(where + "\"secret_key\" is not a valid secp256k1 key");
+  if (const std::string* pub = str("public_key")) {
+    auto p = PublicKey::from_hex(*pub);
+    if (!p || *p != key->public_key)
+      return fail(where + "\"public_key\" does not match the secret key (file corrupted?)");
+  }
+  if (const std::string* addr = str("address")) {
+    auto a = Address::from_hex(*addr);
+    if (!a || *a != key->address)
+      return fail(where + "\"address\" does not match the secret key (file corrupted?)");
+  }
+  return key;
+}
+
+}  // namespace relay

@@ -1,0 +1,17 @@
+// relayctl: the operator's and auditor's command line. Each subcommand lives in its own file
+// (commands.h); this file only registers them.
+#include <CLI/CLI.hpp>
+
+#include "relay/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"relayctl: tools for the multi-chain synchronization relay (replay, proofs, keys)"};
+  app.require_subcommand(1);
+  relay::cli::add_replay_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
