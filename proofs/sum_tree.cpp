@@ -17,9 +17,10 @@ std::span<const LeafUpdate>::size_type split_at(std::span<const LeafUpdate> u, s
 
 }  // namespace
 
-SumTree::SumTree(std::string asset_id) : asset_(std::move(asset_id)) {
-  tag_ = asset_tag(hasher_, asset_);
-  empty_ = empty_hash(hasher_);
+SumTree::SumTree(std::string asset_id)
+    : asset_(std::move(asset_id)), hasher_(std::make_unique<Sha256>()) {
+  tag_ = asset_tag(*hasher_, asset_);
+  empty_ = empty_hash(*hasher_);
 }
 
 Result<void> SumTree::apply(std::span<const LeafUpdate> updates, std::vector<LeafUpdate>* undo) {
@@ -127,7 +128,7 @@ uint32_t SumTree::join(uint32_t n, uint32_t l, uint32_t r, Ctx& c) {
   node.left = l;
   node.right = r;
   node.sum = sum.value_or(Amount::max());
-  node.hash = inner_hash(hasher_, lr, rr);
+  node.hash = inner_hash(*hasher_, lr, rr);
   ++hashes_;
   return n;
 }
@@ -153,7 +154,7 @@ uint32_t SumTree::new_leaf(const Hash32& key, Amount balance) {
 
 void SumTree::set_leaf_balance(uint32_t n, Amount balance) {
   nodes_[n].sum = balance;
-  nodes_[n].hash = leaf_hash(hasher_, tag_, keys_[nodes_[n].left], balance);
+  nodes_[n].hash = leaf_hash(*hasher_, tag_, keys_[nodes_[n].left], balance);
   ++hashes_;
 }
 
@@ -190,7 +191,7 @@ LiabilityProof SumTree::prove(const AccountId& account) const {
   p.account = account;
   p.root = root();
   p.total = total();
-  const Hash32 key = tree_key(hasher_, account);
+  const Hash32 key = tree_key(*hasher_, account);
   uint32_t n = root_;
   for (size_t depth = 0; n != kEmpty && !nodes_[n].leaf; ++depth) {
     const bool right = key_bit(key, depth);

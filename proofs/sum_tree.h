@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -77,7 +78,7 @@ class SumTree {
   void walk(uint32_t n, const std::function<void(const Hash32&, Amount)>& fn) const;
 
   std::string asset_;
-  mutable Sha256 hasher_;
+  std::unique_ptr<Sha256> hasher_;  // behind a pointer so the tree can move
   Hash32 tag_;
   Hash32 empty_;
   std::vector<Node> nodes_;
