@@ -43,8 +43,10 @@ Result<SecretKey> generate_secret_key() {
 
 Result<PublicKey> public_key_of(const SecretKey& key) { return Secp256k1().public_key(key); }
 
-Result<Address> evm_address(const PublicKey& key) {
-  auto xy = Secp256k1().uncompress(key);
+Result<Address> evm_address(const PublicKey& key) { return evm_address(Secp256k1(), key); }
+
+Result<Address> evm_address(const Secp256k1& secp, const PublicKey& key) {
+  auto xy = secp.uncompress(key);
   if (!xy) return std::unexpected(xy.error());
   Hash32 h = keccak256(*xy);
   return Address::from_span(std::span<const uint8_t>(h.bytes).subspan(12));

@@ -13,6 +13,8 @@
 
 namespace relay {
 
+class Secp256k1;
+
 struct PublicKeyTag {};
 /// secp256k1 public key, SEC1 compressed (0x02/0x03 then the 32-byte x coordinate).
 using PublicKey = FixedBytes<33, PublicKeyTag>;
@@ -48,5 +50,7 @@ Result<PublicKey> public_key_of(const SecretKey& key);
 /// The EVM address of a public key: the last 20 bytes of keccak256 of the 64-byte uncompressed
 /// point (x || y). Fails for bytes that are not a point on the curve.
 Result<Address> evm_address(const PublicKey& key);
+/// Same, with a caller's context (hot paths: certificates, benches).
+Result<Address> evm_address(const Secp256k1& secp, const PublicKey& key);
 
 }  // namespace relay

@@ -107,8 +107,10 @@ std::expected<void, WithdrawalProofError> verify_withdrawal_proof(const Hash32& 
   Sha256 h;
   Hash32 node = withdrawal_leaf_hash(leaf);
   uint64_t index = proof.index;
-  for (const Hash32& sibling : proof.siblings, index >>= 1)
+  for (const Hash32& sibling : proof.siblings) {
     node = (index & 1) ? inner(h, sibling, node) : inner(h, node, sibling);
+    index >>= 1;
+  }
   if (root_of(h, proof.count, node) != root)
     return std::unexpected(WithdrawalProofError::kRootMismatch);
   return {};
