@@ -8,5 +8,7 @@ class App;
 namespace relay::cli {
 
 void add_replay_command(CLI::App& app);
+void add_keygen_command(CLI::App& app);       // relay/cli/keygen_command.cpp
+void add_verify_cert_command(CLI::App& app);  // relay/cli/verify_cert_command.cpp
 
 }  // namespace relay::cli
