@@ -10,5 +10,6 @@ namespace relay::cli {
 void add_replay_command(CLI::App& app);
 void add_keygen_command(CLI::App& app);       // relay/cli/keygen_command.cpp
 void add_verify_cert_command(CLI::App& app);  // relay/cli/verify_cert_command.cpp
+void add_proof_commands(CLI::App& app);       // relay/cli/proof_commands.cpp: proof, verify-proof
 
 }  // namespace relay::cli
