@@ -125,6 +125,7 @@ inline Workload make_workload(const WorkloadSpec& spec) {
   Workload w;
   w.batches.resize(spec.batches);
   uint64_t next_block[3] = {100, 5000, 90000};
+  uint32_t log_index[3] = {0, 0, 0};
   // What the generator believes each (account, asset) holds, in deposit units: requests draw
   // on it so that most are applied, as in real traffic.
   std::unordered_map<uint64_t, uint64_t> held;
@@ -138,7 +139,6 @@ inline Workload make_workload(const WorkloadSpec& spec) {
   for (size_t b = 0; b < spec.batches; ++b) {
     std::vector<Event> per_chain[3];
     std::vector<Request> requested;
-    uint32_t log_index[3] = {0, 0, 0};
     // The next position on a chain: a few events per block, blocks moving forward.
     auto next_pos = [&](unsigned chain) {
       if (rng.below(4) == 0) {

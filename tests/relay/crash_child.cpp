@@ -1,0 +1,139 @@
+// relay-crash-child: the process that crash_recovery_test kills. It replays an event log into a
+// LevelDB data folder the way `relayctl replay` does (batch k = epoch k, committed batches
+// skipped), and reports each commit's progress on a pipe so the test can pick its kill point
+// from a condition instead of a timer:
+//   "W <epoch>"  the epoch's write batch is about to go to LevelDB (sent just before Write)
+//   "D <epoch>"  LevelDB's synced Write returned
+//   "END"        every batch is committed
+// With --die-before-write K or --die-after-write K it SIGKILLs itself at that exact point of
+// epoch K: the two edges of the commit, where a torn epoch would show if there could be one.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canonical_state/canonical_state.h"
+#include "canonical_state/event_log.h"
+#include "storage/kv_store.h"
+#include "vault/genesis.h"
+
+namespace {
+
+using namespace relay;
+
+struct Options {
+  std::string genesis, events, data;
+  int report_fd = -1;
+  std::optional<uint64_t> die_before_write, die_after_write;
+};
+
+void report(int fd, const std::string& line) {
+  if (fd < 0) return;
+  std::string s = line + "\n";
+  // One write() of a few bytes to a pipe is atomic; the child dies if the test has gone.
+  if (write(fd, s.data(), s.size()) != ssize_t(s.size())) _exit(5);
+}
+
+// Forwards to LevelDB, reporting around each write and dying where told.
+class ReportingStore final : public storage::KvStore {
+ public:
+  ReportingStore(storage::KvStore& inner, const Options& o) : inner_(inner), o_(o) {}
+  uint64_t epoch = 0;  // the epoch whose batch the next write() commits
+
+  Result<std::optional<std::string>> get(std::string_view key) const override {
+    return inner_.get(key);
+  }
+  Result<void> scan(std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
+    return inner_.scan(prefix, fn);
+  }
+  Result<void> write(const storage::WriteBatch& batch, bool sync) override {
+    report(o_.report_fd, "W " + std::to_string(epoch));
+    if (o_.die_before_write == epoch) raise(SIGKILL);
+    auto r = inner_.write(batch, sync);
+    if (!r) return r;
+    report(o_.report_fd, "D " + std::to_string(epoch));
+    if (o_.die_after_write == epoch) raise(SIGKILL);
+    return r;
+  }
+
+ private:
+  storage::KvStore& inner_;
+  const Options& o_;
+};
+
+int die(const std::string& m) {
+  std::cerr << "relay-crash-child: " << m << "\n";
+  return 2;
+}
+
+int run(const Options& o) {
+  std::ifstream gf(o.genesis);
+  std::string text((std::istreambuf_iterator<char>(gf)), std::istreambuf_iterator<char>());
+  auto genesis = parse_genesis(text);
+  if (!genesis) return die(genesis.error().message);
+  auto db = storage::open_leveldb(o.data);
+  if (!db) return die(db.error().message);
+  ReportingStore store(**db, o);
+  auto state = CanonicalState::open(*genesis, store);
+  if (!state) return die(state.error().message);
+  CanonicalState& cs = **state;
+
+  std::ifstream in(o.events);
+  if (!in) return die("cannot open " + o.events);
+  std::vector<Event> batch;
+  uint64_t batch_no = 0;
+  auto close_batch = [&]() -> bool {
+    if (batch_no >= cs.next_epoch()) {
+      store.epoch = cs.next_epoch();
+      if (auto r = cs.apply_batch(batch); !r) {
+        die(r.error().message);
+        return false;
+      }
+    }
+    ++batch_no;
+    batch.clear();
+    return true;
+  };
+  std::string line;
+  uint64_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    auto parsed = parse_event_line(line);
+    if (!parsed) return die("line " + std::to_string(line_no) + ": " + parsed.error().message);
+    if (!parsed->is_epoch)
+      batch.push_back(std::move(parsed->event));
+    else if (!close_batch())
+      return 2;
+  }
+  if (!batch.empty() && !close_batch()) return 2;
+  report(o.report_fd, "END");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--genesis") o.genesis = v;
+    else if (k == "--events") o.events = v;
+    else if (k == "--data") o.data = v;
+    else if (k == "--report-fd") o.report_fd = std::atoi(v.c_str());
+    else if (k == "--die-before-write") o.die_before_write = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--die-after-write") o.die_after_write = std::strtoull(v.c_str(), nullptr, 10);
+    else return die("unknown option " + k);
+  }
+  if (o.genesis.empty() || o.events.empty() || o.data.empty())
+    return die("usage: relay-crash-child --genesis G --events F --data DIR [--report-fd N] "
+               "[--die-before-write K] [--die-after-write K]");
+  return run(o);
+}
