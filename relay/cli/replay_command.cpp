@@ -9,6 +9,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "canonical_state/event_log.h"
+#include "proofs/liabilities_trees.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/state_json.h"
 #include "relay/cli/util.h"
@@ -32,9 +33,17 @@ int run_replay(const ReplayOptions& o) {
   if (!in) return die("events " + o.events + ": cannot open");
   auto store = storage::open_leveldb(o.data);
   if (!store) return die(store.error().message);
-  auto state = CanonicalState::open(*genesis, **store);
+  auto trees = proofs::LiabilitiesTrees::open(*genesis, **store);
+  if (!trees) return die(o.data + ": " + trees.error().message);
+  auto state = CanonicalState::open(*genesis, **store, trees->get());
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
+  // Both are written in one batch per epoch, so they can only disagree if the folder was
+  // written by something else.
+  uint64_t tree_epochs = (*trees)->epoch() ? *(*trees)->epoch() + 1 : 0;
+  if (tree_epochs != cs.next_epoch())
+    return die(o.data + ": liabilities trees cover " + std::to_string(tree_epochs) +
+               " epochs but the state " + std::to_string(cs.next_epoch()));
 
   BatchStats total;
   uint64_t batch_no = 0, skipped = 0;
@@ -85,6 +94,13 @@ int run_replay(const ReplayOptions& o) {
   nlohmann::json out = stats_json(total);
   out.update(state_json(cs));
   out["skipped_epochs"] = skipped;
+  nlohmann::json roots = nlohmann::json::object(), totals = nlohmann::json::object();
+  for (size_t a = 0; a < genesis->assets.size(); ++a) {
+    roots[genesis->assets[a].id.value] = (*trees)->tree(a).root().hex();
+    totals[genesis->assets[a].id.value] = (*trees)->tree(a).total().to_decimal();
+  }
+  out["liabilities_roots"] = roots;
+  out["liabilities_tree_totals"] = totals;
   if (o.json) {
     std::cout << out.dump() << "\n";
   } else {
