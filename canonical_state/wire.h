@@ -1,0 +1,33 @@
+// Conversions between the wire schema (proto/relay.proto) and the domain types: the only place
+// protobuf types meet the rest of the code (STYLE.md, point 3). Each refuses malformed input
+// (wrong byte lengths, bad amounts, chains the genesis does not know) with a specific error.
+#pragma once
+
+#include <vector>
+
+#include "vault/event.h"
+#include "vault/genesis.h"
+#include "vault/result.h"
+
+namespace relay::wire {
+class ChainEvent;
+class EpochBatch;
+}  // namespace relay::wire
+
+namespace relay {
+
+/// A ChainEvent from an adapter. The event's chain must be in the genesis (an adapter serves
+/// a known chain); a withdrawal's destination chain id may be unknown, and is then named
+/// "chain_id:<n>", which no genesis chain name can be, so the state machine rejects it with
+/// `unknown_chain`.
+Result<Event> event_from_proto(const wire::ChainEvent& msg, const Genesis& genesis);
+/// The event for the wire; its chain (and destination) must be genesis chains.
+Result<void> event_to_proto(const Event& e, const Genesis& genesis, wire::ChainEvent& out);
+
+struct EpochBatchData {
+  uint64_t epoch = 0;
+  std::vector<Event> events;
+};
+Result<EpochBatchData> batch_from_proto(const wire::EpochBatch& msg, const Genesis& genesis);
+
+}  // namespace relay
