@@ -15,6 +15,7 @@ inline constexpr std::string_view kAssets = "P/L/a/";  // + be32 asset index -> 
 inline constexpr std::string_view kRoots = "P/L/r/";   // + be32 index -> root | total | leaves
 inline constexpr std::string_view kLeaves = "P/L/l/";  // + be32 index + key -> account | balance
 inline constexpr std::string_view kEpoch = "P/L/e";    // -> be64 last committed epoch
+inline constexpr size_t kLeafKeySize = 6 + 4 + 32;      // kLeaves + asset + key
 
 inline std::string be32(uint32_t v) {
   return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};

@@ -149,13 +149,8 @@ Result<void> LiabilitiesTrees::stage(const EpochChanges& changes, storage::Write
     return fail("liabilities: " + msg);
   };
 
-  struct Change {
-    Hash32 key;
-    Amount balance;
-    const AccountId* account;
-  };
-  std::vector<Change> group;
-  std::vector<LeafUpdate> updates;
+  auto& group = group_;
+  auto& updates = updates_;
   Sha256 h;
   const auto& all = changes.balances;
   for (size_t i = 0; i < all.size();) {
@@ -166,10 +161,15 @@ Result<void> LiabilitiesTrees::stage(const EpochChanges& changes, storage::Write
     if (!pending_->undo.empty() && asset <= pending_->undo.back().first)
       return abort("balances not grouped by asset at balances[" + std::to_string(i) + "]");
     group.clear();
-    for (; i < all.size() && all[i].asset == asset; ++i)
-      group.push_back({tree_key(h, all[i].account), all[i].balance, &all[i].account});
-    std::sort(group.begin(), group.end(),
-              [](const Change& a, const Change& b) { return a.key < b.key; });
+    for (; i < all.size() && all[i].asset == asset; ++i) {
+      const Hash32 key = tree_key(h, all[i].account);
+      uint64_t hi;
+      std::memcpy(&hi, key.bytes.data(), 8);
+      group.push_back({__builtin_bswap64(hi), key, all[i].balance, &all[i].account});
+    }
+    std::sort(group.begin(), group.end(), [](const Change& a, const Change& b) {
+      return a.hi != b.hi ? a.hi < b.hi : a.key < b.key;
+    });
     updates.resize(group.size());
     for (size_t k = 0; k < group.size(); ++k) updates[k] = {group[k].key, group[k].balance};
 
@@ -178,14 +178,18 @@ Result<void> LiabilitiesTrees::stage(const EpochChanges& changes, storage::Write
       pending_->undo.pop_back();
       return abort(r.error().message);
     }
+    // Fixed-size stack buffers: the batch copies them, so no temporary strings per leaf.
+    char key[lk::kLeafKeySize], value[48];
+    const std::string prefix = lk::leaf_prefix(asset);
+    std::memcpy(key, prefix.data(), prefix.size());
     for (const Change& c : group) {
-      const std::string key = lk::leaf_key(asset, c.key);
+      std::memcpy(key + prefix.size(), c.key.bytes.data(), 32);
       if (c.balance.is_zero()) {
-        batch.del(key);
+        batch.del({key, sizeof key});
       } else {
-        std::string v(reinterpret_cast<const char*>(c.account->bytes.data()), 32);
-        v += amount_bytes(c.balance);
-        batch.put(key, v);
+        std::memcpy(value, c.account->bytes.data(), 32);
+        c.balance.to_be_bytes(reinterpret_cast<uint8_t*>(value + 32));
+        batch.put({key, sizeof key}, {value, sizeof value});
       }
     }
   }

@@ -56,6 +56,15 @@ class LiabilitiesTrees final : public CommitObserver {
     std::vector<std::pair<size_t, std::vector<LeafUpdate>>> undo;  // per asset, in order
   };
   std::optional<Pending> pending_;
+  // Scratch buffers reused from epoch to epoch (an epoch may touch 10^5 leaves).
+  struct Change {
+    uint64_t hi;  // the key's first 8 bytes, big-endian: decides the order almost always
+    Hash32 key;
+    Amount balance;
+    const AccountId* account;
+  };
+  std::vector<Change> group_;
+  std::vector<LeafUpdate> updates_;
 };
 
 }  // namespace relay::proofs

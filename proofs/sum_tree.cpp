@@ -85,6 +85,10 @@ uint32_t SumTree::update(uint32_t n, size_t depth, std::span<const LeafUpdate> u
   }
   const size_t mid = split_at(u, depth);
   uint32_t l = nodes_[n].left, r = nodes_[n].right;
+  // Both children are read (one to descend, the other's hash and sum for this node's hash):
+  // start fetching them now, so the misses overlap the work on the left subtree.
+  if (l != kEmpty) __builtin_prefetch(&nodes_[l]);
+  if (r != kEmpty) __builtin_prefetch(&nodes_[r]);
   if (mid > 0) l = update(l, depth + 1, u.first(mid), c);
   if (mid < u.size()) r = update(r, depth + 1, u.subspan(mid), c);
   return join(n, l, r, c);

@@ -54,7 +54,8 @@ class SumTree {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  struct Node {
+  // One cache line per node: a commit touches nodes all over the tree, so each is a miss.
+  struct alignas(64) Node {
     Hash32 hash;
     Amount sum;
     uint32_t left = kEmpty;   // inner: left child; leaf: index into keys_
