@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -298,7 +299,18 @@ void BM_PeerWorkload(benchmark::State& state) {
   state.counters["avg_proof_bytes"] = double(proof_bytes) / double(m);
   state.SetLabel("insert N, root, M proofs (same work as bench/peer/mpt.mjs)");
 }
-BENCHMARK(BM_PeerWorkload)->Args({100'000, 10'000})->Unit(benchmark::kMillisecond)->Iterations(5);
+// N and M come from RELAY_PEER_N / RELAY_PEER_M (bench/run sets them for both sides).
+int64_t env_or(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoll(v, nullptr, 10) : fallback;
+}
+const bool peer_workload_registered = [] {
+  benchmark::RegisterBenchmark("BM_PeerWorkload", BM_PeerWorkload)
+      ->Args({env_or("RELAY_PEER_N", 100'000), env_or("RELAY_PEER_M", 10'000)})
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(5);
+  return true;
+}();
 
 }  // namespace
 }  // namespace relay::proofs
