@@ -39,7 +39,7 @@ int run_verify_cert(const VerifyCertOptions& o) {
   auto ctext = read_file(o.cert);
   if (!ctext) return die("certificate " + ctext.error().message);
   auto cert = certificate_from_json(*ctext);
-  if (!cert) return invalid(o, "unreadable certificate", cert.error().message);
+  if (!cert) return invalid(o, "malformed certificate file", cert.error().message);
   auto v = verify_certificate(*cert, *genesis);
   if (!v) return invalid(o, to_string(v.error().kind), v.error().message);
 

@@ -150,3 +150,27 @@ TEST(CommitmentJson, RefusesUnknownMissingAndOutOfRangeFields) {
 
 }  // namespace
 }  // namespace relay
+
+namespace relay {
+namespace {
+
+// The vectors above are also what real Solidity computes: abi.encode, sha256, the withdrawal
+// proof check and ecrecover, compiled by the pinned solc and run on anvil. Needs the npm tools
+// that scripts/setup installs; skipped without them.
+TEST(Commitment, SolidityAgreesWithTheVectors) {
+  const std::string root = RELAY_SOURCE_DIR;
+  if (std::system("command -v node >/dev/null 2>&1") != 0) GTEST_SKIP() << "node not installed";
+  if (!std::filesystem::exists(root + "/node_modules/.bin/anvil") ||
+      !std::filesystem::exists(root + "/node_modules/solc"))
+    GTEST_SKIP() << "npm tools not installed (scripts/setup)";
+  test::TempDir dir;
+  const std::string log = dir.file("out");
+  int status = std::system(("node " + root + "/tests/vectors/commitment_solidity_check.mjs >" + log +
+                            " 2>&1")
+                               .c_str());
+  EXPECT_EQ(status, 0) << test::read_all(log);
+  EXPECT_NE(test::read_all(log).find("solidity agrees with every vector"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace relay
