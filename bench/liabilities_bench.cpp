@@ -29,6 +29,12 @@ AccountId random_account(std::mt19937_64& rng) {
   return a;
 }
 
+EpochChanges epoch_of(uint64_t epoch) {
+  EpochChanges c;
+  c.epoch = epoch;
+  return c;
+}
+
 Genesis one_asset() {
   Genesis g;
   g.assets.resize(1);
@@ -50,7 +56,7 @@ struct World {
     std::sort(accounts.begin(), accounts.end());
     accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
     trees = std::move(*LiabilitiesTrees::open(one_asset(), *store));
-    EpochChanges first{epoch, {}};
+    EpochChanges first = epoch_of(epoch);
     for (const auto& a : accounts)
       first.balances.push_back({a, 0, Amount{uint128_t(rng() % 1'000'000'000'000 + 1)}});
     storage::WriteBatch batch;
@@ -63,7 +69,7 @@ struct World {
     for (auto& i : pick) i = rng() % accounts.size();
     std::sort(pick.begin(), pick.end());
     pick.erase(std::unique(pick.begin(), pick.end()), pick.end());
-    EpochChanges c{++epoch, {}};
+    EpochChanges c = epoch_of(++epoch);
     for (size_t i : pick)
       c.balances.push_back({accounts[i], 0, Amount{uint128_t(rng() % 1'000'000'000'000 + 1)}});
     return c;
@@ -190,7 +196,7 @@ void BM_LiabilitiesCommitEpochLevelDb(benchmark::State& state) {
   }
   auto trees = std::move(*LiabilitiesTrees::open(one_asset(), **store));
   {
-    EpochChanges first{1, {}};
+    EpochChanges first = epoch_of(1);
     for (const auto& a : w.accounts) first.balances.push_back({a, 0, Amount{uint128_t(7)}});
     storage::WriteBatch batch;
     if (!trees->stage(first, batch) || !(*store)->write(batch, false)) std::abort();

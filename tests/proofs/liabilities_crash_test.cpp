@@ -42,7 +42,7 @@ Genesis genesis() {
     for (int i = 0; i < 300; ++i)
       m[{rng() % 2, account_n(rng() % 2000)}] =
           rng() % 6 == 0 ? Amount{} : Amount{uint128_t(rng() % 1'000'000 + 1)};
-    EpochChanges c{e, {}};
+    EpochChanges c = testing::epoch_of(e);
     storage::WriteBatch batch;
     for (const auto& [k, b] : m) {
       c.balances.push_back({k.second, k.first, b});

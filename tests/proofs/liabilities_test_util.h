@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "canonical_state/commit_observer.h"
 #include "proofs/sum_tree.h"
 #include "proofs/sum_tree_hash.h"
 
@@ -21,6 +22,14 @@ inline AccountId account_n(uint64_t n) {
 }
 
 using Model = std::map<AccountId, Amount>;
+
+/// An epoch that changes only balances (the liabilities trees read nothing else).
+inline EpochChanges epoch_of(uint64_t epoch, std::vector<BalanceChange> balances = {}) {
+  EpochChanges c;
+  c.epoch = epoch;
+  c.balances = std::move(balances);
+  return c;
+}
 
 /// The updates that set `changes` (account -> balance), sorted by tree key.
 inline std::vector<LeafUpdate> updates_of(const Model& changes) {

@@ -30,7 +30,7 @@ EpochChanges random_epoch(uint64_t epoch, std::mt19937_64& rng, size_t accounts,
   for (size_t i = 0; i < n; ++i)
     m[{rng() % 2, account_n(rng() % accounts)}] =
         rng() % 5 == 0 ? Amount{} : Amount{uint128_t(rng() % 1'000'000'000 + 1)};
-  EpochChanges c{epoch, {}};
+  EpochChanges c = testing::epoch_of(epoch);
   for (const auto& [k, b] : m) c.balances.push_back({k.second, k.first, b});
   return c;
 }
@@ -131,7 +131,7 @@ TEST(LiabilitiesTrees, RefusesStageTwiceReplayedEpochAndUnknownAsset) {
   auto replay = (*trees)->stage(random_epoch(4, rng, 10, 5), b);
   ASSERT_FALSE(replay);
   EXPECT_NE(replay.error().message.find("not after the last committed epoch 4"), std::string::npos);
-  EpochChanges bad{5, {{account_n(1), 0, Amount{1}}, {account_n(1), 7, Amount{1}}}};
+  EpochChanges bad = testing::epoch_of(5, {{account_n(1), 0, Amount{1}}, {account_n(1), 7, Amount{1}}});
   const Hash32 r0 = (*trees)->tree(0).root();
   auto unknown = (*trees)->stage(bad, b);
   ASSERT_FALSE(unknown);
@@ -145,10 +145,10 @@ TEST(LiabilitiesTrees, OverflowInOneAssetLeavesEveryTreeUnchanged) {
   ASSERT_TRUE(trees);
   const Amount big{uint128_t(1) << 127};
   storage::WriteBatch b;
-  ASSERT_TRUE((*trees)->stage({1, {{account_n(1), 1, big}}}, b));
+  ASSERT_TRUE((*trees)->stage(testing::epoch_of(1, {{account_n(1), 1, big}}), b));
   (*trees)->committed(true);
   const Hash32 r0 = (*trees)->tree(0).root(), r1 = (*trees)->tree(1).root();
-  auto r = (*trees)->stage({2, {{account_n(1), 0, Amount{9}}, {account_n(2), 1, big}}}, b);
+  auto r = (*trees)->stage(testing::epoch_of(2, {{account_n(1), 0, Amount{9}}, {account_n(2), 1, big}}), b);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("2^128"), std::string::npos);
   EXPECT_EQ((*trees)->tree(0).root(), r0);
@@ -160,7 +160,7 @@ TEST(LiabilitiesTrees, RefusesStoreWhoseAssetsDifferFromTheGenesis) {
   {
     auto trees = LiabilitiesTrees::open(two_assets(), *store);
     storage::WriteBatch b;
-    ASSERT_TRUE((*trees)->stage({1, {{account_n(1), 0, Amount{1}}}}, b));
+    ASSERT_TRUE((*trees)->stage(testing::epoch_of(1, {{account_n(1), 0, Amount{1}}}), b));
     ASSERT_TRUE(store->write(b, false));
   }
   Genesis g = two_assets();
@@ -182,7 +182,7 @@ TEST(LiabilitiesTrees, DetectsLeavesThatDoNotMatchTheStoredRoot) {
   {
     auto trees = LiabilitiesTrees::open(two_assets(), *store);
     storage::WriteBatch b;
-    ASSERT_TRUE((*trees)->stage({1, {{account_n(1), 0, Amount{1}}, {account_n(2), 0, Amount{2}}}}, b));
+    ASSERT_TRUE((*trees)->stage(testing::epoch_of(1, {{account_n(1), 0, Amount{1}}, {account_n(2), 0, Amount{2}}}), b));
     ASSERT_TRUE(store->write(b, false));
   }
   storage::WriteBatch corrupt;
