@@ -98,7 +98,7 @@ void BM_WithdrawalTreeBuild(benchmark::State& state) {
     leaves[i].id.bytes[0] = static_cast<uint8_t>(i * 131);
     leaves[i].id.bytes[1] = static_cast<uint8_t>(i >> 8);
     leaves[i].id.bytes[2] = static_cast<uint8_t>(i);
-    leaves[i].amount = Amount(i + 1);
+    leaves[i].amount[31] = static_cast<uint8_t>(i + 1);
   }
   for (auto _ : state) benchmark::DoNotOptimize(WithdrawalTree::build(leaves));
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -22,11 +22,16 @@ std::string errno_text() { return std::strerror(errno); }
 // The secret never goes through a JSON library on the way out, so every copy of it can be wiped.
 std::string render(const ValidatorKey& key) {
   std::string s;
-  s.reserve(256);
+  s.reserve(512);  // the whole file fits: the buffer holding the secret is never reallocated
   s += "{\n  \"type\": \"";
   s += kFileType;
-  s += "\",\n  \"version\": 1,\n  \"secret_key\": \"";
-  s += to_hex(key.secret.expose_secret());
+  s += "\",\n  \"version\": 1,\n  \"secret_key\": \"0x";
+  // Hex digits straight into `s` (reserved above, so never reallocated): no temporary copy.
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (uint8_t b : key.secret.expose_secret()) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
   s += "\",\n  \"public_key\": \"" + key.public_key.hex() + "\",\n  \"address\": \"" +
        key.address.hex() + "\"\n}\n";
   return s;
@@ -133,6 +138,9 @@ Result<ValidatorKey> load_key_file(const std::string& path) {
   }
   SecretKey secret(std::span<const uint8_t, SecretKey::kSize>(raw->data(), SecretKey::kSize));
   explicit_bzero(raw->data(), raw->size());
+  // Best effort: wipe the copy the JSON document holds before it is freed.
+  std::string& held = j["secret_key"].get_ref<std::string&>();
+  explicit_bzero(held.data(), held.size());
   auto key = make_validator_key(secret);
   if (!key) return fail(where + "\"secret_key\" is not a valid secp256k1 key");
   if (const std::string* pub = str("public_key")) {

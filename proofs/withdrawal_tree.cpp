@@ -32,14 +32,12 @@ std::string_view to_string(WithdrawalProofError e) {
 }
 
 Hash32 withdrawal_leaf_hash(const WithdrawalLeaf& leaf) {
-  uint8_t amount[32] = {};
-  leaf.amount.to_be_bytes(amount + 16);
   Sha256 h;
   return h.update_u8(kLeafPrefix)
       .update(leaf.id.bytes)
       .update(leaf.recipient.bytes)
       .update(leaf.token.bytes)
-      .update(amount)
+      .update(leaf.amount)
       .finish();
 }
 

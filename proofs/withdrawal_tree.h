@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "vault/amount.h"
+#include "vault/asset_registry.h"
 #include "vault/result.h"
 #include "vault/types.h"
 
@@ -27,7 +27,7 @@ struct WithdrawalLeaf {
   WithdrawalId id;
   Address recipient;
   Address token;   // the zero address is the chain's native coin
-  Amount amount;   // encoded as a uint256
+  Uint256 amount;  // big-endian uint256, in the destination chain's token units
   bool operator==(const WithdrawalLeaf&) const = default;
 };
 

@@ -8,12 +8,19 @@
 
 #include "certificate_fixture.h"
 #include "proofs/withdrawal_tree.h"
+#include "proofs/withdrawal_tree_epoch.h"
 #include "vault/sha256.h"
 
 namespace relay {
 namespace {
 
 using nlohmann::json;
+
+Uint256 u256(uint64_t v) {
+  Uint256 out{};
+  for (int i = 31; i >= 24; --i, v >>= 8) out[i] = static_cast<uint8_t>(v);
+  return out;
+}
 
 WithdrawalLeaf make_leaf(uint64_t i) {
   WithdrawalLeaf l;
@@ -22,7 +29,7 @@ WithdrawalLeaf make_leaf(uint64_t i) {
   l.id = h.finish();
   l.recipient.bytes.fill(static_cast<uint8_t>(i));
   l.token.bytes.fill(static_cast<uint8_t>(i * 7));
-  l.amount = Amount(1000 + i);
+  l.amount = u256(1000 + i);
   return l;
 }
 
@@ -42,7 +49,10 @@ WithdrawalLeaf leaf_from(const json& j) {
   l.id = *WithdrawalId::from_hex(j["id"].get<std::string>());
   l.recipient = *Address::from_hex(j["recipient"].get<std::string>());
   l.token = *Address::from_hex(j["token"].get<std::string>());
-  l.amount = *Amount::from_decimal(j["amount"].get<std::string>());
+  auto amount = relay::from_hex(j["amount_hex"].get<std::string>());
+  EXPECT_TRUE(amount && amount->size() == 32);
+  std::copy(amount->begin(), amount->end(), l.amount.begin());
+  EXPECT_EQ(uint256_to_decimal(l.amount), j["amount"].get<std::string>());
   return l;
 }
 
@@ -116,7 +126,7 @@ TEST(WithdrawalTree, OrdersLeavesByIdWhateverTheInputOrder) {
 TEST(WithdrawalTree, RefusesARepeatedId) {
   auto leaves = make_leaves(4);
   leaves.push_back(leaves[2]);
-  leaves.back().amount = Amount(1);
+  leaves.back().amount = u256(1);
   auto t = WithdrawalTree::build(leaves);
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message.find("appears twice"), std::string::npos);
@@ -131,7 +141,7 @@ TEST(WithdrawalTree, RefusesTamperedLeafFields) {
   bad[0].id.bytes[0] ^= 1;
   bad[1].recipient.bytes[19] ^= 1;
   bad[2].token.bytes[0] ^= 0x80;
-  bad[3].amount = Amount(good.amount.raw() + 1);
+  bad[3].amount[31] ^= 1;
   for (const auto& l : bad)
     EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), l, p)), WithdrawalProofError::kRootMismatch);
   // Another leaf of the same tree, with this leaf's proof.
@@ -198,6 +208,40 @@ TEST(WithdrawalTree, DepthIsCeilLog2) {
   EXPECT_EQ(withdrawal_tree_depth(uint64_t{1} << 40), 40u);
   EXPECT_EQ(withdrawal_tree_depth((uint64_t{1} << 40) + 1), 41u);
   EXPECT_EQ(withdrawal_tree_depth(UINT64_MAX), 64u);
+}
+
+}  // namespace
+}  // namespace relay
+
+namespace relay {
+namespace {
+
+TEST(EpochWithdrawalTrees, OneTreePerDestinationChainInGenesisOrder) {
+  EpochChanges changes;
+  changes.epoch = 3;
+  for (uint64_t i = 0; i < 5; ++i) {
+    CertifiedWithdrawal w;
+    WithdrawalLeaf l = make_leaf(i);
+    w.id = l.id;
+    w.recipient = l.recipient;
+    w.token = l.token;
+    w.token_amount = l.amount;
+    w.dest_chain = i % 2 == 0 ? 0 : 2;  // chain 1 gets none
+    changes.withdrawals.push_back(w);
+  }
+  auto trees = epoch_withdrawal_trees(changes, 3);
+  ASSERT_TRUE(trees) << trees.error().message;
+  ASSERT_EQ(trees->size(), 3u);
+  EXPECT_EQ((*trees)[0].size(), 3u);
+  EXPECT_EQ((*trees)[1].root(), empty_withdrawal_root());
+  EXPECT_EQ((*trees)[2].size(), 2u);
+  auto direct = WithdrawalTree::build({make_leaf(1), make_leaf(3)});
+  EXPECT_EQ((*trees)[2].root(), direct->root());
+
+  changes.withdrawals[1].dest_chain = 3;
+  auto bad = epoch_withdrawal_trees(changes, 3);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("out of range"), std::string::npos);
 }
 
 }  // namespace

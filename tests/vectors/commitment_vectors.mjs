@@ -103,6 +103,7 @@ const depthOf = (n) => { let d = 0; while ((1 << d) < n) ++d; return d; };
 function withdrawalCase(name, leaves) {
   const sorted = [...leaves].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const hashes = sorted.map(leafHash);
+  leaves = leaves.map(withHex);
   const out = { name, leaves, sorted_ids: sorted.map((l) => l.id), leaf_hashes: hashes.map(hex) };
   if (sorted.length === 0) {
     out.root = hex(rootHash(0, new Uint8Array(32)));
@@ -134,6 +135,7 @@ const mkLeaf = (i) => ({
   token: i % 2 ? '0x0000000000000000000000000000000000000000' : '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48',
   amount: (BigInt(i) * 1000000000000000000n + 1n).toString(),
 });
+const withHex = (l) => ({ ...l, amount_hex: hex(word(l.amount)) });
 const range = (n) => [...Array(n).keys()];
 const withdrawalCases = [
   withdrawalCase('empty', []),
@@ -142,6 +144,9 @@ const withdrawalCases = [
   withdrawalCase('three', range(3).map((i) => mkLeaf(i + 1)).reverse()),
   withdrawalCase('five_with_max_amount', [...range(4).map((i) => mkLeaf(i + 1)),
     { ...mkLeaf(5), amount: U128_MAX.toString() }]),
+  withdrawalCase('four_with_amounts_beyond_128_bits', [mkLeaf(6), mkLeaf(7),
+    { ...mkLeaf(8), amount: ((1n << 200n) + 12345n).toString() },
+    { ...mkLeaf(9), amount: ((1n << 256n) - 1n).toString() }]),
 ];
 
 // --- Certificate ---
