@@ -19,7 +19,7 @@ Result<void> verify(const LiabilityProof& p, const std::optional<Hash32>& expect
 
   const Hash32 key = tree_key(h, p.account);
   const Hash32 tag = asset_tag(h, p.asset);
-  const Hash32 empty = empty_hash(h);
+  const Hash32 empty = empty_hash(h, tag);
 
   // The node the path ends at, depth `depth`.
   NodeRef node;

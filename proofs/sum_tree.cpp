@@ -20,7 +20,7 @@ std::span<const LeafUpdate>::size_type split_at(std::span<const LeafUpdate> u, s
 SumTree::SumTree(std::string asset_id)
     : asset_(std::move(asset_id)), hasher_(std::make_unique<Sha256>()) {
   tag_ = asset_tag(*hasher_, asset_);
-  empty_ = empty_hash(*hasher_);
+  empty_ = empty_hash(*hasher_, tag_);
 }
 
 Result<void> SumTree::apply(std::span<const LeafUpdate> updates, std::vector<LeafUpdate>* undo) {

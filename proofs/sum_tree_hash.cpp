@@ -48,8 +48,11 @@ Hash32 inner_hash(Sha256& h, const NodeRef& left, const NodeRef& right) {
   return h.finish();
 }
 
-Hash32 empty_hash(Sha256& h) {
-  h.update_u8(kEmptyPrefix);
+Hash32 empty_hash(Sha256& h, const Hash32& tag) {
+  uint8_t buf[kEmptyPreimageSize];
+  buf[0] = kEmptyPrefix;
+  std::memcpy(buf + 1, tag.bytes.data(), 32);
+  h.update(buf);
   return h.finish();
 }
 

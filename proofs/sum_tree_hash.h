@@ -21,6 +21,7 @@ inline constexpr uint8_t kEmptyPrefix = 0x02;
 inline constexpr size_t kMaxDepth = 256;
 inline constexpr size_t kLeafPreimageSize = 1 + 32 + 32 + 16;        // 81
 inline constexpr size_t kInnerPreimageSize = 1 + 32 + 16 + 32 + 16;  // 97
+inline constexpr size_t kEmptyPreimageSize = 1 + 32;                 // 33
 
 /// A subtree as its parent commits to it: its hash and the sum of the balances below it.
 struct NodeRef {
@@ -37,8 +38,10 @@ Hash32 asset_tag(Sha256& h, std::string_view asset_id);
 Hash32 leaf_hash(Sha256& h, const Hash32& asset_tag, const Hash32& key, Amount balance);
 /// SHA-256(0x01 || left hash || left sum || right hash || right sum), sums 16 bytes big-endian.
 Hash32 inner_hash(Sha256& h, const NodeRef& left, const NodeRef& right);
-/// SHA-256(0x02): the hash of a subtree that holds no leaf (its sum is 0).
-Hash32 empty_hash(Sha256& h);
+/// SHA-256(0x02 || asset tag): the hash of a subtree that holds no leaf (its sum is 0). Bound to
+/// the asset, so that a proof of absence ending at an empty subtree cannot be moved to another
+/// asset either.
+Hash32 empty_hash(Sha256& h, const Hash32& asset_tag);
 
 /// Bit `i` (0 = most significant of byte 0) of a key: 0 goes left, 1 goes right.
 inline unsigned key_bit(const Hash32& key, size_t i) {

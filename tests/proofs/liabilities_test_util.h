@@ -44,7 +44,7 @@ inline std::vector<LeafUpdate> updates_of(const Model& changes) {
 /// over the two halves split by the next key bit.
 inline NodeRef reference_node(Sha256& h, const Hash32& tag, std::span<const LeafUpdate> u,
                               size_t depth) {
-  if (u.empty()) return {empty_hash(h), Amount{}};
+  if (u.empty()) return {empty_hash(h, tag), Amount{}};
   if (u.size() == 1) return {leaf_hash(h, tag, u[0].key, u[0].balance), u[0].balance};
   auto mid = std::partition_point(u.begin(), u.end(),
                                   [&](const LeafUpdate& x) { return key_bit(x.key, depth) == 0; });

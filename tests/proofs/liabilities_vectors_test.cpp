@@ -25,7 +25,7 @@ TEST(LiabilitiesVectors, HashesRootTotalAndProofsMatchTheReference) {
   Sha256 h;
   const Hash32 tag = asset_tag(h, asset);
   EXPECT_EQ(tag.hex(), v["asset_tag"]);
-  EXPECT_EQ(empty_hash(h).hex(), v["empty_hash"]);
+  EXPECT_EQ(empty_hash(h, tag).hex(), v["empty_hash"]);
 
   SumTree tree(asset);
   std::vector<LeafUpdate> leaves;

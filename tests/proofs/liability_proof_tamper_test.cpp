@@ -78,6 +78,31 @@ TEST_F(TamperTest, RefusesProofForAnotherAccount) {
 TEST_F(TamperTest, RefusesProofPassedOffForAnotherAsset) {
   auto p = good;
   p.asset = "USDT";
+  // The leaf no longer folds to the root; or, when the path has empty siblings, those are
+  // the other asset's empty hash and are caught first.
+  auto r = verify(p);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().message.find("root mismatch") != std::string::npos ||
+              r.error().message.find("zero sum on a non-empty subtree") != std::string::npos)
+      << r.error().message;
+}
+
+TEST_F(TamperTest, RefusesAbsenceProofMovedToAnotherAsset) {
+  // Both kinds: ending at another leaf (the leaf binds the asset) and at an empty subtree
+  // (the empty hash binds it). Found by the mutation test before the empty hash did.
+  int both = 0;
+  for (uint64_t a = 5000; a < 7000 && both != 3; ++a) {
+    auto p = tree.prove(account_n(a));
+    const int kind = p.other_leaf ? 1 : 2;
+    if (both & kind) continue;
+    both |= kind;
+    ASSERT_TRUE(verify(p));
+    p.asset = "USDT";
+    refused(p, "mismatch");
+  }
+  EXPECT_EQ(both, 3);
+  auto p = SumTree("USDC").prove(account_n(1));  // the empty tree
+  p.asset = "USDT";
   refused(p, "root mismatch");
 }
 
@@ -112,10 +137,10 @@ TEST_F(TamperTest, RefusesExtraSiblings) {
   p.siblings.push_back({tree.root(), Amount{1}});
   refused(p, "mismatch");
   p = good;
-  p.siblings.insert(p.siblings.begin(), NodeRef{empty_hash(h), Amount{}});
+  p.siblings.insert(p.siblings.begin(), NodeRef{empty_hash(h, asset_tag(h, "USDC")), Amount{}});
   refused(p, "mismatch");
   p = good;
-  p.siblings.push_back({empty_hash(h), Amount{}});  // leaf pushed one level down
+  p.siblings.push_back({empty_hash(h, asset_tag(h, "USDC")), Amount{}});  // leaf pushed one level down
   refused(p, "not the canonical tree");
 }
 
@@ -137,7 +162,7 @@ TEST_F(TamperTest, RefusesNonCanonicalSiblings) {
   p.siblings[0].sum = Amount{};
   refused(p, "zero sum");
   p = good;
-  p.siblings[0].hash = empty_hash(h);
+  p.siblings[0].hash = empty_hash(h, asset_tag(h, "USDC"));
   refused(p, "empty-subtree hash");
 }
 

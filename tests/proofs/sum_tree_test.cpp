@@ -19,7 +19,7 @@ using testing::updates_of;
 TEST(SumTree, EmptyTreeHasEmptyHashAndZeroTotal) {
   SumTree t("USDC");
   Sha256 h;
-  EXPECT_EQ(t.root(), empty_hash(h));
+  EXPECT_EQ(t.root(), empty_hash(h, asset_tag(h, "USDC")));
   EXPECT_TRUE(t.total().is_zero());
   auto p = t.prove(account_n(1));
   EXPECT_TRUE(p.siblings.empty());

@@ -10,7 +10,6 @@ import json
 import os
 
 H = lambda b: hashlib.sha256(b).digest()
-EMPTY = H(b"\x02")
 
 
 def be16(v):
@@ -36,10 +35,14 @@ def bit(key, i):
     return (key[i // 8] >> (7 - i % 8)) & 1
 
 
+def empty(tag):
+    return H(b"\x02" + tag)
+
+
 def node(tag, items, depth):
     """items: sorted [(key, balance)] sharing their first `depth` bits."""
     if not items:
-        return (EMPTY, 0)
+        return (empty(tag), 0)
     if len(items) == 1:
         return (leaf(tag, items[0][0], items[0][1]), items[0][1])
     left = [x for x in items if bit(x[0], depth) == 0]
@@ -86,9 +89,9 @@ def verify(p):
             return "bad other_leaf"
         cur = (leaf(tag, ok, ob), ob)
     else:
-        cur = (EMPTY, 0)
+        cur = (empty(tag), 0)
     for h, s in sibs:
-        if (s == 0) != (h == EMPTY):
+        if (s == 0) != (h == empty(tag)):
             return "non-canonical sibling"
     if d and sibs[-1][1] == 0:
         return "empty deepest sibling"
@@ -122,14 +125,14 @@ def vectors():
                        "tests/vectors/liabilities_vectors.py from the spec alone.",
         "asset": asset,
         "asset_tag": "0x" + tag.hex(),
-        "empty_hash": "0x" + EMPTY.hex(),
+        "empty_hash": "0x" + empty(tag).hex(),
         "leaves": [{"account": "0x" + a.hex(), "balance": str(b), "key": "0x" + key_of(a).hex(),
                     "leaf_hash": "0x" + leaf(tag, key_of(a), b).hex()}
                    for a, b in balances.items()],
         "root": "0x" + root.hex(),
         "total": str(total),
         "proofs": [prove(asset, balances, accounts[3]), prove(asset, balances, absent)],
-        "empty_tree": {"root": "0x" + EMPTY.hex(), "total": "0",
+        "empty_tree": {"root": "0x" + empty(tag).hex(), "total": "0",
                        "proof": prove(asset, {}, absent)},
         "single_leaf": {"root": "0x" + leaf(tag, key_of(accounts[0]), 1).hex(), "total": "1",
                         "proof": prove(asset, {accounts[0]: 1}, accounts[0])},
@@ -149,6 +152,13 @@ def vectors():
            lambda p: (p["siblings"][0].update(sum=str(int(p["siblings"][0]["sum"]) - 1)),
                       p.update(total=str(int(p["total"]) - 1))))
     tamper("proof moved to another asset", "root mismatch", lambda p: p.update(asset="USDT"))
+    # An absence proof that ends at an empty subtree is bound to its asset too.
+    e = out["empty_tree"]["proof"]
+    moved = json.loads(json.dumps(e))
+    moved["asset"] = "USDT"
+    assert verify(moved) is not None
+    bad.append({"why": "empty-tree absence proof moved to another asset",
+                "error_contains": "root mismatch", "proof": moved})
     tamper("deepest sibling dropped", "mismatch", lambda p: p["siblings"].pop())
     tamper("sibling sum wraps past 2^128", "sum overflow",
            lambda p: p["siblings"][-1].update(sum=str(2**128 - int(p["balance"]))))
