@@ -269,6 +269,13 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   }
   for (const WithdrawalId& id : vault_.changed_withdrawals()) {
     const WithdrawalRecord& w = *vault_.withdrawal(id);
+    if (w.epoch == epoch && !w.claimed) {
+      const AssetConfig& ac = genesis_.assets[w.asset];
+      const TokenConfig* token = ac.token_on(w.dest_chain);
+      auto units = AssetRegistry::to_token_units(w.amount, ac.decimals, token->decimals);
+      changes.withdrawals.push_back(
+          CertifiedWithdrawal{id, w.dest_chain, w.asset, w.recipient, token->address, *units});
+    }
     std::string key(kWithdrawal), v;
     put_bytes(key, id);
     put_bytes(v, w.account);
@@ -283,6 +290,10 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     v.push_back(w.claimed ? 1 : 0);
     wb.put(key, v);
   }
+  for (uint32_t c = 0; c < genesis_.chains.size(); ++c)
+    for (uint32_t a = 0; a < genesis_.assets.size(); ++a)
+      changes.custody.push_back(vault_.custody(c, a));
+  for (const auto& c : cursors) changes.heights.push_back(c ? c->block : 0);
   for (uint32_t c = 0; c < cursors.size(); ++c) {
     if (cursors[c] == cursors_[c]) continue;
     std::string key(kCursor), v;

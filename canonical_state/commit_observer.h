@@ -11,6 +11,7 @@
 
 #include "storage/kv_store.h"
 #include "vault/amount.h"
+#include "vault/asset_registry.h"
 #include "vault/result.h"
 #include "vault/types.h"
 
@@ -23,9 +24,22 @@ struct BalanceChange {
   Amount balance;
 };
 
+/// A withdrawal requested (and so certified) in the epoch, as its destination pays it out.
+struct CertifiedWithdrawal {
+  WithdrawalId id;
+  size_t dest_chain = 0;  // index into Genesis::chains
+  size_t asset = 0;
+  Address recipient;
+  Address token;          // the asset's token on the destination chain
+  Uint256 token_amount;   // in that token's units (big-endian)
+};
+
 struct EpochChanges {
   uint64_t epoch = 0;
   std::vector<BalanceChange> balances;  // sorted by (asset, account), each pair at most once
+  std::vector<CertifiedWithdrawal> withdrawals;  // requested this epoch, in request order
+  std::vector<uint64_t> heights;  // per chain: the highest block the state has seen (0: none)
+  std::vector<Amount> custody;    // after the epoch, per chain and asset: [chain * assets + asset]
 };
 
 class CommitObserver {
