@@ -11,6 +11,7 @@
 #include "proofs/certificate_json.h"
 #include "proofs/commitment_json.h"
 #include "proofs/signature.h"
+#include "proofs/withdrawal_tree.h"
 
 namespace relay {
 namespace {
@@ -249,6 +250,33 @@ TEST_F(CertificateTest, MatchesTheVectors) {
   rebuilt.commitment = *commitment;
   for (uint8_t k : {1, 2, 3}) ASSERT_TRUE(add_signature(rebuilt, secp, test::fixed_key(k)));
   EXPECT_EQ(json::parse(certificate_to_json(rebuilt)), v["certificate"]);
+}
+
+// deploy/devnet/genesis.json lists the validators whose secret keys are 1..4 (as the fixture's).
+TEST_F(CertificateTest, DevnetValidatorsFormAQuorum) {
+  const std::string path = std::string(RELAY_SOURCE_DIR) + "/deploy/devnet/genesis.json";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no devnet genesis";
+  Genesis devnet = test::parse_or_throw(test::read_all(path));
+  Certificate c;
+  c.commitment.network_id = devnet.network_id;
+  c.commitment.epoch = 1;
+  c.commitment.finalized_heights.assign(devnet.chains.size(), 10);
+  c.commitment.liabilities_roots.assign(devnet.assets.size(), Hash32{});
+  c.commitment.liabilities_totals.assign(devnet.assets.size(), Amount(0));
+  c.commitment.custody.assign(devnet.chains.size() * devnet.assets.size(), Amount(0));
+  c.commitment.withdrawal_roots.assign(devnet.chains.size(), empty_withdrawal_root());
+  uint64_t weight = 0;
+  for (uint8_t k = 1; k <= 4 && weight < devnet.quorum; ++k) {
+    auto pub = test::fixed_pubkey(k);
+    auto it = std::find_if(devnet.validators.begin(), devnet.validators.end(),
+                           [&](const Validator& v) { return v.pubkey == pub.bytes; });
+    if (it == devnet.validators.end()) GTEST_SKIP() << "devnet validators are not keys 1..4";
+    ASSERT_TRUE(add_signature(c, secp, test::fixed_key(k)));
+    weight += it->weight;
+  }
+  auto v = verify_certificate(c, devnet, secp);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_GE(v->weight, devnet.quorum);
 }
 
 // relayctl verify-cert: exit 0 and a summary for a valid certificate; exit 1 naming the failure.
