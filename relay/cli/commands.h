@@ -8,6 +8,7 @@ class App;
 namespace relay::cli {
 
 void add_replay_command(CLI::App& app);
+void add_state_commands(CLI::App& app);       // relay/cli/state_commands.cpp: solvency, receipts
 void add_keygen_command(CLI::App& app);       // relay/cli/keygen_command.cpp
 void add_verify_cert_command(CLI::App& app);  // relay/cli/verify_cert_command.cpp
 void add_proof_commands(CLI::App& app);       // relay/cli/proof_commands.cpp: proof, verify-proof

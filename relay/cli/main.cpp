@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   CLI::App app{"relayctl: tools for the multi-chain synchronization relay (replay, proofs, keys)"};
   app.require_subcommand(1);
   relay::cli::add_replay_command(app);
+  relay::cli::add_state_commands(app);
   relay::cli::add_proof_commands(app);
   relay::cli::add_keygen_command(app);
   relay::cli::add_verify_cert_command(app);
