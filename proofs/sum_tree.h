@@ -2,7 +2,7 @@
 // keys (docs/proofs.md, "Liabilities tree"). Compressed: a subtree that holds a single leaf is
 // that leaf, and a subtree that holds none is the empty subtree, so a path has ~log2(N) levels.
 // The shape depends only on the set of keys, never on the order of updates.
-// apply() rehashes only the paths of the changed keys. Owns its nodes (~100 bytes per account:
+// apply() rehashes only the paths of the changed keys. Owns its nodes (~190 bytes per account:
 // a 64-byte cache line per node, ~2.4 nodes per leaf, plus the leaf keys). Move-only. Not
 // thread-safe, not even for const reads: prove() uses the tree's own hasher, so the owner
 // serialises every call.
