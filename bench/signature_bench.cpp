@@ -32,13 +32,17 @@ Genesis genesis_of(int validators) {
       {"quorum", validators * 2 / 3 + 1},
       {"validators", vals},
       {"chains",
-       {{{"name", "alpha"}, {"chain_id", 1}, {"kind", "evm"},
+       {{{"name", "alpha"},
+         {"chain_id", 1},
+         {"kind", "evm"},
          {"vault", "0x1000000000000000000000000000000000000001"},
          {"finality", {{"tag", "finalized"}}}}}},
       {"assets",
-       {{{"id", "ETH"}, {"decimals", 18},
-         {"tokens", {{"alpha", {{"address", "0x0000000000000000000000000000000000000000"},
-                                {"decimals", 18}}}}}}}}};
+       {{{"id", "ETH"},
+         {"decimals", 18},
+         {"tokens",
+          {{"alpha",
+            {{"address", "0x0000000000000000000000000000000000000000"}, {"decimals", 18}}}}}}}}};
   return *parse_genesis(g.dump());
 }
 

@@ -15,11 +15,15 @@ std::unexpected<CertificateError> refuse(Kind kind, std::optional<size_t> sig, s
 
 Kind kind_of(SignatureError e) {
   switch (e) {
-    case SignatureError::kWrongLength: return Kind::kWrongLength;
-    case SignatureError::kBadRecoveryId: return Kind::kBadRecoveryId;
-    case SignatureError::kHighS: return Kind::kHighS;
+    case SignatureError::kWrongLength:
+      return Kind::kWrongLength;
+    case SignatureError::kBadRecoveryId:
+      return Kind::kBadRecoveryId;
+    case SignatureError::kHighS:
+      return Kind::kHighS;
     case SignatureError::kMalformed:
-    case SignatureError::kUnrecoverable: return Kind::kMalformedSignature;
+    case SignatureError::kUnrecoverable:
+      return Kind::kMalformedSignature;
   }
   return Kind::kMalformedSignature;
 }
@@ -28,21 +32,31 @@ Kind kind_of(SignatureError e) {
 
 std::string_view to_string(CertificateErrorKind k) {
   switch (k) {
-    case Kind::kWrongNetwork: return "wrong network";
-    case Kind::kMalformedCommitment: return "malformed commitment";
-    case Kind::kWrongLength: return "wrong signature length";
-    case Kind::kBadRecoveryId: return "bad recovery id";
-    case Kind::kHighS: return "high-s signature";
-    case Kind::kMalformedSignature: return "malformed signature";
-    case Kind::kUnknownSigner: return "unknown signer";
-    case Kind::kDuplicateSigner: return "duplicate signer";
-    case Kind::kInsufficientWeight: return "insufficient weight";
+    case Kind::kWrongNetwork:
+      return "wrong network";
+    case Kind::kMalformedCommitment:
+      return "malformed commitment";
+    case Kind::kWrongLength:
+      return "wrong signature length";
+    case Kind::kBadRecoveryId:
+      return "bad recovery id";
+    case Kind::kHighS:
+      return "high-s signature";
+    case Kind::kMalformedSignature:
+      return "malformed signature";
+    case Kind::kUnknownSigner:
+      return "unknown signer";
+    case Kind::kDuplicateSigner:
+      return "duplicate signer";
+    case Kind::kInsufficientWeight:
+      return "insufficient weight";
   }
   return "unknown certificate error";
 }
 
-std::expected<VerifiedCertificate, CertificateError> verify_certificate(
-    const Certificate& cert, const Genesis& genesis, const Secp256k1& secp) {
+std::expected<VerifiedCertificate, CertificateError> verify_certificate(const Certificate& cert,
+                                                                        const Genesis& genesis,
+                                                                        const Secp256k1& secp) {
   const EpochCommitment& c = cert.commitment;
   if (c.network_id != genesis.network_id)
     return refuse(Kind::kWrongNetwork, std::nullopt,

@@ -56,8 +56,9 @@ struct VerifiedCertificate {
   uint64_t weight = 0;          // their total weight, >= genesis.quorum
 };
 
-std::expected<VerifiedCertificate, CertificateError> verify_certificate(
-    const Certificate& cert, const Genesis& genesis, const Secp256k1& secp);
+std::expected<VerifiedCertificate, CertificateError> verify_certificate(const Certificate& cert,
+                                                                        const Genesis& genesis,
+                                                                        const Secp256k1& secp);
 /// Same, with a context made for this call.
 std::expected<VerifiedCertificate, CertificateError> verify_certificate(const Certificate& cert,
                                                                         const Genesis& genesis);

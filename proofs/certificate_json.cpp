@@ -47,8 +47,8 @@ Result<Certificate> certificate_from_json(std::string_view text) {
     if (!parsed) return fail("certificate.commitment_hash: must be 0x and 32 bytes of hex");
     if (*parsed != commitment_hash(cert.commitment))
       return fail("certificate.commitment_hash: " + parsed->hex() +
-                  " is not the hash of the commitment (" +
-                  commitment_hash(cert.commitment).hex() + ")");
+                  " is not the hash of the commitment (" + commitment_hash(cert.commitment).hex() +
+                  ")");
   }
   if (!j.contains("signatures") || !j["signatures"].is_array())
     return fail("certificate.signatures: must be an array");

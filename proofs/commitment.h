@@ -20,7 +20,7 @@
 namespace relay {
 
 struct EpochCommitment {
-  Hash32 network_id;                        // SHA-256 of the genesis file
+  Hash32 network_id;  // SHA-256 of the genesis file
   uint64_t epoch = 0;
   Hash32 previous;                          // hash of epoch-1's commitment; zero before the first
   std::vector<uint64_t> finalized_heights;  // per chain: the height this epoch reaches
@@ -32,7 +32,9 @@ struct EpochCommitment {
   size_t chain_count() const { return finalized_heights.size(); }
   size_t asset_count() const { return liabilities_roots.size(); }
   /// REQUIRES: a well-formed commitment (check_commitment_shape), chain and asset in range.
-  Amount custody_at(size_t chain, size_t asset) const { return custody[chain * asset_count() + asset]; }
+  Amount custody_at(size_t chain, size_t asset) const {
+    return custody[chain * asset_count() + asset];
+  }
 
   bool operator==(const EpochCommitment&) const = default;
 };

@@ -66,10 +66,9 @@ json commitment_to_json(const EpochCommitment& c) {
 
 Result<EpochCommitment> commitment_from_json(const json& j, const std::string& path) {
   if (!j.is_object()) return fail(path + ": must be an object");
-  static constexpr const char* kFields[] = {"network_id",        "epoch",
-                                            "previous",          "finalized_heights",
-                                            "liabilities_roots", "liabilities_totals",
-                                            "custody",           "withdrawal_roots"};
+  static constexpr const char* kFields[] = {
+      "network_id",         "epoch",   "previous",        "finalized_heights", "liabilities_roots",
+      "liabilities_totals", "custody", "withdrawal_roots"};
   const std::set<std::string> known(std::begin(kFields), std::end(kFields));
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.count(it.key())) return fail(path + "." + it.key() + ": unknown field");

@@ -15,7 +15,7 @@ namespace relay {
 namespace {
 
 constexpr const char* kFileType = "relay-validator-key";
-constexpr size_t kMaxFileSize = 64 * 1024;
+constexpr size_t kMaxFileSize = size_t{64} * 1024;
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -55,7 +55,8 @@ Result<ValidatorKey> make_validator_key(const SecretKey& secret) {
 Result<void> write_key_file(const std::string& path, const ValidatorKey& key) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return fail("key file " + path + ": already exists; refusing to overwrite");
+    if (errno == EEXIST)
+      return fail("key file " + path + ": already exists; refusing to overwrite");
     return fail("key file " + path + ": cannot create: " + errno_text());
   }
   std::string text = render(key);
@@ -65,8 +66,10 @@ Result<void> write_key_file(const std::string& path, const ValidatorKey& key) {
   for (size_t off = 0; error.empty() && off < text.size();) {
     ssize_t n = ::write(fd, text.data() + off, text.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) error = "cannot write: " + errno_text();
-    else off += static_cast<size_t>(n);
+    if (n < 0)
+      error = "cannot write: " + errno_text();
+    else
+      off += static_cast<size_t>(n);
   }
   if (error.empty() && ::fsync(fd) != 0) error = "cannot sync: " + errno_text();
   wipe(text);

@@ -28,11 +28,16 @@ bool fill_random(uint8_t* out, size_t n) {
 
 std::string_view to_string(SignatureError e) {
   switch (e) {
-    case SignatureError::kWrongLength: return "wrong length (a signature is 65 bytes r||s||v)";
-    case SignatureError::kBadRecoveryId: return "bad recovery id (v must be 27 or 28)";
-    case SignatureError::kHighS: return "high s (only low-s signatures are accepted)";
-    case SignatureError::kMalformed: return "malformed (r or s not in [1, n-1])";
-    case SignatureError::kUnrecoverable: return "no public key recovers from this signature";
+    case SignatureError::kWrongLength:
+      return "wrong length (a signature is 65 bytes r||s||v)";
+    case SignatureError::kBadRecoveryId:
+      return "bad recovery id (v must be 27 or 28)";
+    case SignatureError::kHighS:
+      return "high s (only low-s signatures are accepted)";
+    case SignatureError::kMalformed:
+      return "malformed (r or s not in [1, n-1])";
+    case SignatureError::kUnrecoverable:
+      return "no public key recovers from this signature";
   }
   return "unknown signature error";
 }
@@ -40,8 +45,7 @@ std::string_view to_string(SignatureError e) {
 Secp256k1::Secp256k1() : ctx_(secp256k1_context_create(SECP256K1_CONTEXT_NONE)) {
   if (ctx_ == nullptr) throw std::runtime_error("secp256k1: cannot create a context");
   uint8_t seed[32];
-  if (!fill_random(seed, sizeof seed) ||
-      !secp256k1_context_randomize(ctx_of(ctx_), seed)) {
+  if (!fill_random(seed, sizeof seed) || !secp256k1_context_randomize(ctx_of(ctx_), seed)) {
     secp256k1_context_destroy(ctx_of(ctx_));
     throw std::runtime_error("secp256k1: cannot randomize the context");
   }

@@ -23,10 +23,14 @@ Hash32 root_of(Sha256& h, uint64_t count, const Hash32& top) {
 
 std::string_view to_string(WithdrawalProofError e) {
   switch (e) {
-    case WithdrawalProofError::kEmptyTree: return "the tree is empty";
-    case WithdrawalProofError::kIndexOutOfRange: return "leaf index out of range";
-    case WithdrawalProofError::kWrongLength: return "proof length differs from the tree depth";
-    case WithdrawalProofError::kRootMismatch: return "recomputed root differs";
+    case WithdrawalProofError::kEmptyTree:
+      return "the tree is empty";
+    case WithdrawalProofError::kIndexOutOfRange:
+      return "leaf index out of range";
+    case WithdrawalProofError::kWrongLength:
+      return "proof length differs from the tree depth";
+    case WithdrawalProofError::kRootMismatch:
+      return "recomputed root differs";
   }
   return "unknown withdrawal proof error";
 }
@@ -80,8 +84,9 @@ Result<WithdrawalTree> WithdrawalTree::build(std::vector<WithdrawalLeaf> leaves)
 }
 
 std::optional<size_t> WithdrawalTree::index_of(const WithdrawalId& id) const {
-  auto it = std::lower_bound(leaves_.begin(), leaves_.end(), id,
-                             [](const WithdrawalLeaf& l, const WithdrawalId& k) { return l.id < k; });
+  auto it =
+      std::lower_bound(leaves_.begin(), leaves_.end(), id,
+                       [](const WithdrawalLeaf& l, const WithdrawalId& k) { return l.id < k; });
   if (it == leaves_.end() || it->id != id) return std::nullopt;
   return static_cast<size_t>(it - leaves_.begin());
 }

@@ -32,8 +32,8 @@ struct WithdrawalLeaf {
 };
 
 struct WithdrawalProof {
-  uint64_t index = 0;  // position of the leaf in id order
-  uint64_t count = 0;  // number of withdrawals in the tree (bound into the root)
+  uint64_t index = 0;            // position of the leaf in id order
+  uint64_t count = 0;            // number of withdrawals in the tree (bound into the root)
   std::vector<Hash32> siblings;  // bottom-up, exactly withdrawal_tree_depth(count) of them
 };
 

@@ -22,8 +22,9 @@ Result<std::vector<WithdrawalTree>> epoch_withdrawal_trees(const EpochChanges& c
   trees.reserve(chain_count);
   for (size_t c = 0; c < chain_count; ++c) {
     auto t = WithdrawalTree::build(std::move(per_chain[c]));
-    if (!t) return fail("epoch " + std::to_string(changes.epoch) + " chain " + std::to_string(c) +
-                        ": " + t.error().message);
+    if (!t)
+      return fail("epoch " + std::to_string(changes.epoch) + " chain " + std::to_string(c) + ": " +
+                  t.error().message);
     trees.push_back(std::move(*t));
   }
   return trees;

@@ -69,8 +69,7 @@ int run_verify_cert(const VerifyCertOptions& o) {
     const Validator& val = g.validators[v->signers[n]];
     std::cout << (n ? ", " : " ") << val.name << " (weight " << val.weight << ")";
   }
-  std::cout << "\nweight: " << v->weight << " (quorum " << g.quorum << ", total " << total
-            << ")\n";
+  std::cout << "\nweight: " << v->weight << " (quorum " << g.quorum << ", total " << total << ")\n";
   return 0;
 }
 

@@ -49,21 +49,28 @@ inline std::string genesis_text(const std::string& network, const std::vector<ui
       {"quorum", quorum},
       {"validators", vals},
       {"chains",
-       {{{"name", "alpha"}, {"chain_id", 31337}, {"kind", "evm"},
+       {{{"name", "alpha"},
+         {"chain_id", 31337},
+         {"kind", "evm"},
          {"vault", "0x1000000000000000000000000000000000000001"},
          {"finality", {{"tag", "finalized"}}}},
-        {{"name", "beta"}, {"chain_id", 31338}, {"kind", "evm"},
+        {{"name", "beta"},
+         {"chain_id", 31338},
+         {"kind", "evm"},
          {"vault", "0x2000000000000000000000000000000000000002"},
          {"finality", {{"confirmations", 2}}}}}},
       {"assets",
-       {{{"id", "ETH"}, {"decimals", 18},
-         {"tokens", {{"alpha", {{"address", "0x0000000000000000000000000000000000000000"},
-                                {"decimals", 18}}},
-                     {"beta", {{"address", "0x0000000000000000000000000000000000000000"},
-                               {"decimals", 18}}}}}},
-        {{"id", "USDC"}, {"decimals", 6},
-         {"tokens", {{"alpha", {{"address", "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
-                                {"decimals", 6}}}}}}}}};
+       {{{"id", "ETH"},
+         {"decimals", 18},
+         {"tokens",
+          {{"alpha", {{"address", "0x0000000000000000000000000000000000000000"}, {"decimals", 18}}},
+           {"beta",
+            {{"address", "0x0000000000000000000000000000000000000000"}, {"decimals", 18}}}}}},
+        {{"id", "USDC"},
+         {"decimals", 6},
+         {"tokens",
+          {{"alpha",
+            {{"address", "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, {"decimals", 6}}}}}}}}};
   return g.dump(2) + "\n";
 }
 
@@ -140,8 +147,8 @@ inline std::string read_all(const std::string& path) {
 /// Runs the built relayctl with `args` (already shell-quoted), capturing stdout and stderr.
 inline CommandResult run_relayctl(const TempDir& dir, const std::string& args) {
   const std::string out = dir.file("stdout"), err = dir.file("stderr");
-  std::string cmd = std::string(RELAY_BIN_DIR) + "/relayctl " + args + " >" + out + " 2>" + err +
-                    " </dev/null";
+  std::string cmd =
+      std::string(RELAY_BIN_DIR) + "/relayctl " + args + " >" + out + " 2>" + err + " </dev/null";
   int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -152,12 +159,12 @@ inline CommandResult run_relayctl(const TempDir& dir, const std::string& args) {
 
 /// Skips the calling test unless relayctl is built and registers `command` (main.cpp is the
 /// lead's; until it calls add_<command>_command the CLI tests cannot run).
-#define RELAY_REQUIRE_RELAYCTL_COMMAND(dir, command)                                          \
-  do {                                                                                       \
-    if (!std::filesystem::exists(std::string(RELAY_BIN_DIR) + "/relayctl"))                  \
-      GTEST_SKIP() << "relayctl is not built";                                               \
-    if (::relay::test::run_relayctl(dir, "--help").out.find(std::string(" ") + command) ==     \
-        std::string::npos)                                                                   \
+#define RELAY_REQUIRE_RELAYCTL_COMMAND(dir, command)                                             \
+  do {                                                                                           \
+    if (!std::filesystem::exists(std::string(RELAY_BIN_DIR) + "/relayctl"))                      \
+      GTEST_SKIP() << "relayctl is not built";                                                   \
+    if (::relay::test::run_relayctl(dir, "--help").out.find(std::string(" ") + command) ==       \
+        std::string::npos)                                                                       \
       GTEST_SKIP() << "relayctl does not register '" << command << "' yet (relay/cli/main.cpp)"; \
   } while (0)
 

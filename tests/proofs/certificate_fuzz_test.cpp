@@ -35,10 +35,18 @@ TEST_F(CertificateFuzz, MutatedFilesNeverVerifyUnlessEquivalent) {
     for (int e = 0; e < edits && !text.empty(); ++e) {
       size_t pos = rng() % text.size();
       switch (rng() % 4) {
-        case 0: text[pos] = kAlphabet[rng() % (sizeof kAlphabet - 1)]; break;
-        case 1: text.erase(pos, 1); break;
-        case 2: text.insert(pos, 1, kAlphabet[rng() % (sizeof kAlphabet - 1)]); break;
-        case 3: text.resize(pos); break;
+        case 0:
+          text[pos] = kAlphabet[rng() % (sizeof kAlphabet - 1)];
+          break;
+        case 1:
+          text.erase(pos, 1);
+          break;
+        case 2:
+          text.insert(pos, 1, kAlphabet[rng() % (sizeof kAlphabet - 1)]);
+          break;
+        case 3:
+          text.resize(pos);
+          break;
       }
     }
     auto c = certificate_from_json(text);

@@ -2,12 +2,13 @@
 // CertificateErrorKind; signatures from one network never verify on another; the certificate
 // file round-trips and is pinned by tests/vectors/certificate_vectors.json; relayctl
 // verify-cert exits 0 only for a valid certificate.
+#include "proofs/certificate.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "certificate_fixture.h"
-#include "proofs/certificate.h"
 #include "proofs/certificate_json.h"
 #include "proofs/commitment_json.h"
 #include "proofs/signature.h"
@@ -91,9 +92,10 @@ TEST_F(CertificateTest, RefusesHighS) {
   Certificate c = signed_by({1, 2, 3});
   std::vector<uint8_t>& sig = c.signatures[1];
   // s := n - s and flip v: the same signer to ecrecover, but the malleable high-s twin.
-  static constexpr uint8_t kN[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                     0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                                     0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+  static constexpr uint8_t kN[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+                                     0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b,
+                                     0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
   int borrow = 0;
   for (int i = 31; i >= 0; --i) {
     int d = kN[i] - sig[32 + i] - borrow;
@@ -294,7 +296,8 @@ TEST_F(CertificateTest, VerifyCertCommandExitsZeroOnlyWhenValid) {
   auto ok = test::run_relayctl(dir, "verify-cert --genesis " + gpath + " --cert " + good);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("epoch: 7"), std::string::npos) << ok.out;
-  EXPECT_NE(ok.out.find(commitment_hash(test::sample_commitment(genesis)).hex()), std::string::npos);
+  EXPECT_NE(ok.out.find(commitment_hash(test::sample_commitment(genesis)).hex()),
+            std::string::npos);
   EXPECT_NE(ok.out.find("v4 (weight 1)"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("weight: 3"), std::string::npos) << ok.out;
 
@@ -310,8 +313,8 @@ TEST_F(CertificateTest, VerifyCertCommandExitsZeroOnlyWhenValid) {
   EXPECT_EQ(few.exit_code, 1);
   EXPECT_NE(few.err.find("insufficient weight"), std::string::npos) << few.err;
 
-  auto missing = test::run_relayctl(dir, "verify-cert --genesis " + gpath + " --cert " +
-                                             dir.file("nope.json"));
+  auto missing = test::run_relayctl(
+      dir, "verify-cert --genesis " + gpath + " --cert " + dir.file("nope.json"));
   EXPECT_EQ(missing.exit_code, 2);
 }
 

@@ -1,10 +1,11 @@
 // The epoch commitment's canonical encoding (abi.encode of eight arguments) and hash, pinned by
 // tests/vectors/commitment_vectors.json (checked against solc by commitment_solidity_check.mjs),
 // its shape checks, and its JSON form.
+#include "proofs/commitment.h"
+
 #include <gtest/gtest.h>
 
 #include "certificate_fixture.h"
-#include "proofs/commitment.h"
 #include "proofs/commitment_json.h"
 #include "vault/sha256.h"
 
@@ -165,9 +166,8 @@ TEST(Commitment, SolidityAgreesWithTheVectors) {
     GTEST_SKIP() << "npm tools not installed (scripts/setup)";
   test::TempDir dir;
   const std::string log = dir.file("out");
-  int status = std::system(("node " + root + "/tests/vectors/commitment_solidity_check.mjs >" + log +
-                            " 2>&1")
-                               .c_str());
+  int status = std::system(
+      ("node " + root + "/tests/vectors/commitment_solidity_check.mjs >" + log + " 2>&1").c_str());
   EXPECT_EQ(status, 0) << test::read_all(log);
   EXPECT_NE(test::read_all(log).find("solidity agrees with every vector"), std::string::npos);
 }

@@ -1,5 +1,7 @@
 // Keccak-256, validator keys, key files and recoverable signatures (proofs/keys*, secp256k1*,
 // signature*). Keccak vectors from js-sha3 and the Ethereum yellow paper's empty-string hash.
+#include "proofs/keys.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -8,7 +10,6 @@
 
 #include "certificate_fixture.h"
 #include "proofs/keccak.h"
-#include "proofs/keys.h"
 #include "proofs/keys_file.h"
 #include "proofs/secp256k1.h"
 #include "proofs/signature.h"
@@ -36,9 +37,10 @@ mode_t mode_of(const std::string& path) {
 
 // n - s for a 32-byte big-endian s: the high-s twin of a low-s signature.
 std::array<uint8_t, 32> order_minus(std::span<const uint8_t> s) {
-  static constexpr uint8_t kN[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                     0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                                     0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+  static constexpr uint8_t kN[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+                                     0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b,
+                                     0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
   std::array<uint8_t, 32> out{};
   int borrow = 0;
   for (int i = 31; i >= 0; --i) {
@@ -50,8 +52,10 @@ std::array<uint8_t, 32> order_minus(std::span<const uint8_t> s) {
 }
 
 TEST(Keccak256, MatchesKnownVectorsAcrossTheRateBoundary) {
-  EXPECT_EQ(keccak_of("").hex(), "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-  EXPECT_EQ(keccak_of("abc").hex(), "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+  EXPECT_EQ(keccak_of("").hex(),
+            "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  EXPECT_EQ(keccak_of("abc").hex(),
+            "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
   EXPECT_EQ(keccak_of(std::string(135, 'a')).hex(),
             "0x34367dc248bbd832f4e3e69dfaac2f92638bd0bbd18f2912ba4ef454919cf446");
   EXPECT_EQ(keccak_of(std::string(136, 'a')).hex(),
@@ -66,7 +70,8 @@ TEST(Keccak256, MatchesKnownVectorsAcrossTheRateBoundary) {
 
 TEST(Keccak256, IsNotFips202Sha3) {
   // SHA3-256("") = a7ffc6f8...; Ethereum's Keccak differs only in the padding byte.
-  EXPECT_NE(keccak_of("").hex(), "0xa7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
+  EXPECT_NE(keccak_of("").hex(),
+            "0xa7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
 }
 
 TEST(Keys, EvmAddressesOfWellKnownKeys) {
@@ -156,18 +161,21 @@ TEST(KeyFile, RefusesCorruptOrForeignFiles) {
   const std::string good_secret = to_hex(test::fixed_key(7).expose_secret());
   auto key = *make_validator_key(test::fixed_key(7));
   EXPECT_FALSE(load_key_file(write("a", "not json")));
-  EXPECT_FALSE(load_key_file(write("b", R"({"type":"other","version":1,"secret_key":")" +
-                                            good_secret + "\"}")));
-  EXPECT_FALSE(load_key_file(write("c", R"({"type":"relay-validator-key","version":1,"secret_key":"0x00"})")));
+  EXPECT_FALSE(load_key_file(
+      write("b", R"({"type":"other","version":1,"secret_key":")" + good_secret + "\"}")));
+  EXPECT_FALSE(load_key_file(
+      write("c", R"({"type":"relay-validator-key","version":1,"secret_key":"0x00"})")));
   EXPECT_FALSE(load_key_file(write(
-      "d", R"({"type":"relay-validator-key","version":1,"secret_key":"0x0000000000000000000000000000000000000000000000000000000000000000"})")));
-  auto wrong_pub = load_key_file(write(
-      "e", R"({"type":"relay-validator-key","version":1,"secret_key":")" + good_secret +
-               R"(","public_key":")" + test::fixed_pubkey(8).hex() + "\"}"));
+      "d",
+      R"({"type":"relay-validator-key","version":1,"secret_key":"0x0000000000000000000000000000000000000000000000000000000000000000"})")));
+  auto wrong_pub = load_key_file(
+      write("e", R"({"type":"relay-validator-key","version":1,"secret_key":")" + good_secret +
+                     R"(","public_key":")" + test::fixed_pubkey(8).hex() + "\"}"));
   ASSERT_FALSE(wrong_pub);
   EXPECT_NE(wrong_pub.error().message.find("does not match"), std::string::npos);
-  EXPECT_TRUE(load_key_file(write("f", R"({"type":"relay-validator-key","version":1,"secret_key":")" +
-                                           good_secret + R"(","address":")" + key.address.hex() + "\"}")));
+  EXPECT_TRUE(
+      load_key_file(write("f", R"({"type":"relay-validator-key","version":1,"secret_key":")" +
+                                   good_secret + R"(","address":")" + key.address.hex() + "\"}")));
   EXPECT_FALSE(load_key_file(dir.file("missing")));
   EXPECT_FALSE(load_key_file(dir.path.string()));  // a directory
 }
@@ -214,19 +222,23 @@ TEST(Signatures, RefuseWrongLengthBadVAndOutOfRangeScalars) {
   for (size_t len : {0u, 64u, 66u}) {
     std::vector<uint8_t> s = good;
     s.resize(len);
-    EXPECT_EQ(sig_error(recover_signer(secp, s, network, commitment)), SignatureError::kWrongLength);
+    EXPECT_EQ(sig_error(recover_signer(secp, s, network, commitment)),
+              SignatureError::kWrongLength);
   }
   for (uint8_t v : {0, 1, 26, 29, 255}) {
     std::vector<uint8_t> s = good;
     s[64] = v;
-    EXPECT_EQ(sig_error(recover_signer(secp, s, network, commitment)), SignatureError::kBadRecoveryId);
+    EXPECT_EQ(sig_error(recover_signer(secp, s, network, commitment)),
+              SignatureError::kBadRecoveryId);
   }
   std::vector<uint8_t> zero_r = good;
   std::fill(zero_r.begin(), zero_r.begin() + 32, 0);
-  EXPECT_EQ(sig_error(recover_signer(secp, zero_r, network, commitment)), SignatureError::kMalformed);
+  EXPECT_EQ(sig_error(recover_signer(secp, zero_r, network, commitment)),
+            SignatureError::kMalformed);
   std::vector<uint8_t> big_r = good;
   std::fill(big_r.begin(), big_r.begin() + 32, 0xff);  // >= n
-  EXPECT_EQ(sig_error(recover_signer(secp, big_r, network, commitment)), SignatureError::kMalformed);
+  EXPECT_EQ(sig_error(recover_signer(secp, big_r, network, commitment)),
+            SignatureError::kMalformed);
 }
 
 TEST(Signatures, FromOneNetworkNeverRecoverTheSignerOnAnother) {

@@ -1,13 +1,14 @@
 // The per-chain withdrawal Merkle tree: vectors (tests/vectors/withdrawals_vectors.json, also
 // verified by Solidity in commitment_solidity_check.mjs), proofs for every leaf of every size,
 // and refusal of each tampering: leaf fields, sibling, index, count, proof length.
+#include "proofs/withdrawal_tree.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
 #include "certificate_fixture.h"
-#include "proofs/withdrawal_tree.h"
 #include "proofs/withdrawal_tree_epoch.h"
 #include "vault/sha256.h"
 
@@ -68,7 +69,8 @@ TEST(WithdrawalTree, MatchesTheVectors) {
     ASSERT_EQ(tree->size(), k["sorted_ids"].size());
     for (size_t i = 0; i < tree->size(); ++i) {
       EXPECT_EQ(tree->leaves()[i].id.hex(), k["sorted_ids"][i].get<std::string>());
-      EXPECT_EQ(withdrawal_leaf_hash(tree->leaves()[i]).hex(), k["leaf_hashes"][i].get<std::string>());
+      EXPECT_EQ(withdrawal_leaf_hash(tree->leaves()[i]).hex(),
+                k["leaf_hashes"][i].get<std::string>());
       const json& p = k["proofs"][i];
       WithdrawalProof proof = tree->prove(i);
       EXPECT_EQ(proof.index, p["index"].get<uint64_t>());
@@ -143,7 +145,8 @@ TEST(WithdrawalTree, RefusesTamperedLeafFields) {
   bad[2].token.bytes[0] ^= 0x80;
   bad[3].amount[31] ^= 1;
   for (const auto& l : bad)
-    EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), l, p)), WithdrawalProofError::kRootMismatch);
+    EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), l, p)),
+              WithdrawalProofError::kRootMismatch);
   // Another leaf of the same tree, with this leaf's proof.
   EXPECT_FALSE(verify_withdrawal_proof(tree.root(), tree.leaves()[4], p));
 }
@@ -155,30 +158,38 @@ TEST(WithdrawalTree, RefusesTamperedSiblingIndexCountAndLength) {
   for (size_t s = 0; s < good.siblings.size(); ++s) {
     WithdrawalProof p = good;
     p.siblings[s].bytes[0] ^= 1;
-    EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kRootMismatch);
+    EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+              WithdrawalProofError::kRootMismatch);
   }
   WithdrawalProof p = good;
   p.index = 3;  // the direction bits are the index: a wrong index is a wrong path
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kRootMismatch);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kRootMismatch);
   p = good;
   p.index = 2 + 8;  // same low bits, beyond the count
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kIndexOutOfRange);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kIndexOutOfRange);
   p = good;
   p.index = 6;  // a padding position inside the tree's width
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kIndexOutOfRange);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kIndexOutOfRange);
   p = good;
   p.count = 7;  // same depth, other count: the root binds the count
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kRootMismatch);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kRootMismatch);
   p = good;
   p.siblings.push_back(Hash32{});  // one extra element
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kWrongLength);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kWrongLength);
   p = good;
   p.siblings.pop_back();  // truncated
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kWrongLength);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kWrongLength);
   p = good;
   p.count = 9;  // a count whose depth is 4, with the extra sibling it needs
   p.siblings.push_back(Hash32{});
-  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)), WithdrawalProofError::kRootMismatch);
+  EXPECT_EQ(error_of(verify_withdrawal_proof(tree.root(), leaf, p)),
+            WithdrawalProofError::kRootMismatch);
   EXPECT_FALSE(verify_withdrawal_proof(empty_withdrawal_root(), leaf, good));
 }
 
