@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <random>
 #include <set>
 
 #include "certificate_fixture.h"
@@ -178,6 +179,43 @@ TEST(KeyFile, RefusesCorruptOrForeignFiles) {
                                    good_secret + R"(","address":")" + key.address.hex() + "\"}")));
   EXPECT_FALSE(load_key_file(dir.file("missing")));
   EXPECT_FALSE(load_key_file(dir.path.string()));  // a directory
+}
+
+TEST(KeyFile, MutatedFilesLoadTheSameKeyOrAreRefused) {
+  TempDir dir;
+  const std::string good_path = dir.file("good.key");
+  auto key = *make_validator_key(test::fixed_key(77));
+  ASSERT_TRUE(write_key_file(good_path, key));
+  const std::string good = test::read_all(good_path);
+  std::mt19937_64 rng(5);
+  const char kAlphabet[] = "0123456789abcdefxX{}\":, ";
+  int loaded = 0;
+  for (int iter = 0; iter < 500; ++iter) {
+    std::string text = good;
+    size_t pos = rng() % text.size();
+    switch (rng() % 3) {
+      case 0:
+        text[pos] = kAlphabet[rng() % (sizeof kAlphabet - 1)];
+        break;
+      case 1:
+        text.erase(pos, 1 + rng() % 4);
+        break;
+      case 2:
+        text.resize(pos);
+        break;
+    }
+    const std::string path = dir.file("m" + std::to_string(iter));
+    {
+      std::ofstream out(path);
+      out << text;
+    }
+    ::chmod(path.c_str(), 0600);
+    auto k = load_key_file(path);
+    if (!k) continue;
+    ++loaded;
+    EXPECT_EQ(k->public_key, key.public_key) << text;
+  }
+  EXPECT_GT(loaded, 0);  // e.g. whitespace edits
 }
 
 TEST(Signatures, AreLowSWithV27Or28AndRecoverTheSigner) {
