@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "certificate_fixture.h"
+#include "proofs/commitment_builder.h"
 #include "proofs/commitment_json.h"
+#include "proofs/withdrawal_tree.h"
 #include "vault/sha256.h"
 
 namespace relay {
@@ -170,6 +172,51 @@ TEST(Commitment, SolidityAgreesWithTheVectors) {
       ("node " + root + "/tests/vectors/commitment_solidity_check.mjs >" + log + " 2>&1").c_str());
   EXPECT_EQ(status, 0) << test::read_all(log);
   EXPECT_NE(test::read_all(log).find("solidity agrees with every vector"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace relay
+
+namespace relay {
+namespace {
+
+TEST(CommitmentBuilder, TakesHeightsCustodyAndWithdrawalRootsFromTheEpoch) {
+  Genesis g = test::four_validators();  // 2 chains, 2 assets
+  EpochChanges changes;
+  changes.epoch = 9;
+  changes.heights = {100, 200};
+  changes.custody = {Amount(1), Amount(2), Amount(3), Amount(4)};
+  CertifiedWithdrawal w;
+  w.id = test::hash_of_byte(0x77);
+  w.dest_chain = 1;
+  w.token_amount[31] = 5;
+  changes.withdrawals.push_back(w);
+  const AssetLiabilities liabilities[] = {{test::hash_of_byte(0xa1), Amount(10)},
+                                          {test::hash_of_byte(0xa2), Amount(20)}};
+  auto built = build_epoch_commitment(g, test::hash_of_byte(0x99), changes, liabilities);
+  ASSERT_TRUE(built) << built.error().message;
+  const EpochCommitment& c = built->commitment;
+  EXPECT_EQ(c.network_id, g.network_id);
+  EXPECT_EQ(c.epoch, 9u);
+  EXPECT_EQ(c.previous, test::hash_of_byte(0x99));
+  EXPECT_EQ(c.finalized_heights, changes.heights);
+  EXPECT_EQ(c.custody_at(1, 0), Amount(3));
+  EXPECT_EQ(c.liabilities_roots[1], test::hash_of_byte(0xa2));
+  EXPECT_EQ(c.liabilities_totals[0], Amount(10));
+  EXPECT_EQ(c.withdrawal_roots[0], empty_withdrawal_root());
+  ASSERT_EQ(built->withdrawal_trees.size(), 2u);
+  EXPECT_EQ(c.withdrawal_roots[1], built->withdrawal_trees[1].root());
+  EXPECT_EQ(built->withdrawal_trees[1].size(), 1u);
+  EXPECT_TRUE(check_commitment_against(c, g));
+
+  auto short_heights = changes;
+  short_heights.heights.pop_back();
+  EXPECT_FALSE(build_epoch_commitment(g, Hash32{}, short_heights, liabilities));
+  auto short_custody = changes;
+  short_custody.custody.pop_back();
+  EXPECT_FALSE(build_epoch_commitment(g, Hash32{}, short_custody, liabilities));
+  EXPECT_FALSE(build_epoch_commitment(g, Hash32{}, changes,
+                                      std::span<const AssetLiabilities>(liabilities, 1)));
 }
 
 }  // namespace
