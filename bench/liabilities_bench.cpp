@@ -49,6 +49,7 @@ struct World {
   std::unique_ptr<LiabilitiesTrees> trees;
   std::mt19937_64 rng{42};
   uint64_t epoch = 1;
+  std::vector<size_t> order;  // scratch for next_epoch()
 
   World() {
     accounts.resize(kAccounts);
@@ -65,10 +66,14 @@ struct World {
   }
   // The next epoch: kChanged distinct accounts get new balances, sorted as the state gives them.
   EpochChanges next_epoch() {
-    std::vector<size_t> pick(kChanged);
-    for (auto& i : pick) i = rng() % accounts.size();
+    // Exactly kChanged distinct accounts: a partial Fisher-Yates shuffle of the indices.
+    if (order.size() != accounts.size()) {
+      order.resize(accounts.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    }
+    for (size_t i = 0; i < kChanged; ++i) std::swap(order[i], order[i + rng() % (order.size() - i)]);
+    std::vector<size_t> pick(order.begin(), order.begin() + kChanged);
     std::sort(pick.begin(), pick.end());
-    pick.erase(std::unique(pick.begin(), pick.end()), pick.end());
     EpochChanges c = epoch_of(++epoch);
     for (size_t i : pick)
       c.balances.push_back({accounts[i], 0, Amount{uint128_t(rng() % 1'000'000'000'000 + 1)}});
