@@ -144,7 +144,10 @@ class CrashRecoveryTest : public ::testing::Test {
     // The liabilities trees, written in the same batches, are at the same epoch.
     auto trees = proofs::LiabilitiesTrees::open(*genesis_, **db);
     EXPECT_TRUE(trees && (*trees)->epoch() == (n ? std::optional<uint64_t>(n - 1) : std::nullopt))
-        << "liabilities trees not at epoch " << n;
+        << "liabilities trees not at epoch " << n << ": "
+        << (!trees                ? trees.error().message
+            : (*trees)->epoch() ? "at " + std::to_string(*(*trees)->epoch())
+                                  : "empty");
     if (n > 0) {
       auto last = cs.epoch_digest(n - 1);
       EXPECT_TRUE(last && *last && **last == r.last_epoch_digest) << "epoch " << n - 1;
