@@ -9,6 +9,15 @@ namespace {
 
 constexpr uint8_t kLeafPrefix = 0x00, kInnerPrefix = 0x01, kRootPrefix = 0x02;
 
+Hash32 leaf_hash(Sha256& h, const WithdrawalLeaf& leaf) {
+  return h.update_u8(kLeafPrefix)
+      .update(leaf.id.bytes)
+      .update(leaf.recipient.bytes)
+      .update(leaf.token.bytes)
+      .update(leaf.amount)
+      .finish();
+}
+
 Hash32 inner(Sha256& h, const Hash32& left, const Hash32& right) {
   return h.update_u8(kInnerPrefix).update(left.bytes).update(right.bytes).finish();
 }
@@ -20,6 +29,11 @@ Hash32 root_of(Sha256& h, uint64_t count, const Hash32& top) {
 }
 
 }  // namespace
+
+Hash32 withdrawal_leaf_hash(const WithdrawalLeaf& leaf) {
+  Sha256 h;
+  return leaf_hash(h, leaf);
+}
 
 std::string_view to_string(WithdrawalProofError e) {
   switch (e) {
@@ -33,16 +47,6 @@ std::string_view to_string(WithdrawalProofError e) {
       return "recomputed root differs";
   }
   return "unknown withdrawal proof error";
-}
-
-Hash32 withdrawal_leaf_hash(const WithdrawalLeaf& leaf) {
-  Sha256 h;
-  return h.update_u8(kLeafPrefix)
-      .update(leaf.id.bytes)
-      .update(leaf.recipient.bytes)
-      .update(leaf.token.bytes)
-      .update(leaf.amount)
-      .finish();
 }
 
 unsigned withdrawal_tree_depth(uint64_t count) {
@@ -71,7 +75,7 @@ Result<WithdrawalTree> WithdrawalTree::build(std::vector<WithdrawalLeaf> leaves)
   }
   const size_t width = size_t{1} << withdrawal_tree_depth(t.leaves_.size());
   std::vector<Hash32> level(width);  // padding leaves stay all-zero
-  for (size_t i = 0; i < t.leaves_.size(); ++i) level[i] = withdrawal_leaf_hash(t.leaves_[i]);
+  for (size_t i = 0; i < t.leaves_.size(); ++i) level[i] = leaf_hash(h, t.leaves_[i]);
   t.levels_.push_back(std::move(level));
   while (t.levels_.back().size() > 1) {
     const std::vector<Hash32>& below = t.levels_.back();
@@ -108,7 +112,7 @@ std::expected<void, WithdrawalProofError> verify_withdrawal_proof(const Hash32& 
   if (proof.siblings.size() != withdrawal_tree_depth(proof.count))
     return std::unexpected(WithdrawalProofError::kWrongLength);
   Sha256 h;
-  Hash32 node = withdrawal_leaf_hash(leaf);
+  Hash32 node = leaf_hash(h, leaf);
   uint64_t index = proof.index;
   for (const Hash32& sibling : proof.siblings) {
     node = (index & 1) ? inner(h, sibling, node) : inner(h, node, sibling);
