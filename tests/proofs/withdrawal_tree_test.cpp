@@ -10,6 +10,7 @@
 
 #include "certificate_fixture.h"
 #include "proofs/withdrawal_tree_epoch.h"
+#include "proofs/withdrawal_tree_json.h"
 #include "vault/sha256.h"
 
 namespace relay {
@@ -253,6 +254,61 @@ TEST(EpochWithdrawalTrees, OneTreePerDestinationChainInGenesisOrder) {
   auto bad = epoch_withdrawal_trees(changes, 3);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("out of range"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace relay
+
+namespace relay {
+namespace {
+
+TEST(WithdrawalProofJson, RoundTripsAndVerifies) {
+  auto tree = *WithdrawalTree::build(make_leaves(5));
+  WithdrawalProofDocument doc{tree.root(), tree.leaves()[4], tree.prove(4)};
+  doc.leaf.amount.fill(0xff);  // 2^256 - 1 survives the decimal form
+  auto back = withdrawal_proof_from_json(json::parse(withdrawal_proof_to_json(doc).dump()));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->root, doc.root);
+  EXPECT_EQ(back->leaf, doc.leaf);
+  EXPECT_EQ(back->proof.index, 4u);
+  EXPECT_EQ(back->proof.count, 5u);
+  EXPECT_EQ(back->proof.siblings, doc.proof.siblings);
+  doc.leaf = tree.leaves()[4];
+  auto genuine = withdrawal_proof_from_json(withdrawal_proof_to_json(doc));
+  ASSERT_TRUE(genuine);
+  EXPECT_TRUE(verify_withdrawal_proof(genuine->root, genuine->leaf, genuine->proof));
+}
+
+TEST(WithdrawalProofJson, RefusesUnknownFieldsWrongWidthsAndHugeAmounts) {
+  auto tree = *WithdrawalTree::build(make_leaves(3));
+  const json good = withdrawal_proof_to_json({tree.root(), tree.leaves()[0], tree.prove(0)});
+  auto refuse = [](const json& j, const std::string& needle) {
+    auto r = withdrawal_proof_from_json(j);
+    ASSERT_FALSE(r) << needle;
+    EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
+  };
+  json j = good;
+  j["extra"] = true;
+  refuse(j, "withdrawal_proof.extra: unknown field");
+  j = good;
+  j["leaf"]["recipient"] = "0x1234";
+  refuse(j, "withdrawal_proof.leaf.recipient");
+  j = good;
+  // 2^256 exactly
+  j["leaf"]["amount"] =
+      "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+  refuse(j, "withdrawal_proof.leaf.amount");
+  j = good;
+  j["leaf"]["amount"] = "-1";
+  refuse(j, "withdrawal_proof.leaf.amount");
+  j = good;
+  j["index"] = -1;
+  refuse(j, "withdrawal_proof.index");
+  j = good;
+  j["siblings"][0] = 7;
+  refuse(j, "withdrawal_proof.siblings[0]");
+  EXPECT_EQ(uint256_to_decimal(*uint256_from_decimal("12345678901234567890123456789012345678901")),
+            "12345678901234567890123456789012345678901");
 }
 
 }  // namespace
