@@ -316,6 +316,22 @@ TEST_F(CertificateTest, VerifyCertCommandExitsZeroOnlyWhenValid) {
   auto missing = test::run_relayctl(
       dir, "verify-cert --genesis " + gpath + " --cert " + dir.file("nope.json"));
   EXPECT_EQ(missing.exit_code, 2);
+
+  const std::string other = dir.file("other.json");
+  { std::ofstream(other) << test::genesis_text("another-net", {1, 2, 3, 4}, {1, 1, 1, 1}, 3); }
+  auto foreign = test::run_relayctl(dir, "verify-cert --genesis " + other + " --cert " + good);
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.err.find("wrong network"), std::string::npos) << foreign.err;
+
+  auto as_json =
+      test::run_relayctl(dir, "verify-cert --json --genesis " + gpath + " --cert " + good);
+  EXPECT_EQ(as_json.exit_code, 0) << as_json.err;
+  json out = json::parse(as_json.out, nullptr, false);
+  ASSERT_TRUE(out.is_object()) << as_json.out;
+  EXPECT_EQ(out["valid"], true);
+  EXPECT_EQ(out["epoch"], 7);
+  EXPECT_EQ(out["weight"], 3);
+  EXPECT_EQ(out["signers"].size(), 3u);
 }
 
 }  // namespace
