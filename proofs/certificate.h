@@ -1,6 +1,6 @@
 // Certificate: an epoch commitment plus validators' signatures over it, and the offline check
-// that any chain or person runs against the network's genesis (docs/proofs-commitments.md
-// "Certificate verification"). Verification recovers each signer, requires distinct members of
+// that any chain or person runs against the network's genesis (docs/proofs.md
+// "Verification rules"). Verification recovers each signer, requires distinct members of
 // the genesis validator set holding at least the quorum weight, and refuses anything else with
 // a specific CertificateErrorKind. Plain value types; verification is thread-safe.
 #pragma once

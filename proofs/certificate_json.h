@@ -1,4 +1,4 @@
-// Certificate files (docs/proofs-commitments.md "Certificate file"): a JSON object with the
+// Certificate files (docs/proofs.md "Certificate file"): a JSON object with the
 // commitment, its hash (checked on reading) and the signatures as 0x-hex. Signatures of any
 // length are read as they are, so that verification can name what is wrong with them.
 // Stateless functions, thread-safe.

@@ -1,5 +1,5 @@
 // EpochCommitment: what validators sign at the end of an epoch (DESIGN.md "One epoch, end to
-// end"; docs/proofs-commitments.md "Epoch commitment"). Its canonical bytes are exactly
+// end"; docs/proofs.md "Epoch commitment"). Its canonical bytes are exactly
 // Solidity's
 //   abi.encode(bytes32 networkId, uint64 epoch, bytes32 previousCommitment,
 //              uint64[] finalizedHeights, bytes32[] liabilitiesRoots,

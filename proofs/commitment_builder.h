@@ -27,7 +27,7 @@ struct BuiltCommitment {
 };
 
 /// Refuses inputs whose sizes do not match the genesis (heights and custody per chain, one
-/// liabilities entry per asset) and withdrawals the trees refuse (docs/proofs-commitments.md).
+/// liabilities entry per asset) and withdrawals the trees refuse (docs/proofs.md).
 Result<BuiltCommitment> build_epoch_commitment(const Genesis& genesis, const Hash32& previous,
                                                const EpochChanges& changes,
                                                std::span<const AssetLiabilities> liabilities);

@@ -1,4 +1,4 @@
-// JSON form of an EpochCommitment (docs/proofs-commitments.md "Certificate file"): hashes as
+// JSON form of an EpochCommitment (docs/proofs.md "Certificate file"): hashes as
 // 0x-hex, epoch and heights as JSON numbers, amounts as decimal strings (they exceed 2^53).
 // Parsing is strict: unknown fields are refused, so nothing that looks signed is left out of
 // the hash. Stateless functions, thread-safe.

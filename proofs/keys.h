@@ -21,7 +21,7 @@ using PublicKey = FixedBytes<33, PublicKeyTag>;
 
 struct SignatureTag {};
 /// r (32 bytes) || s (32 bytes) || v (1 byte, 27 or 28): what ecrecover takes.
-/// See docs/proofs-commitments.md "Signatures".
+/// See docs/proofs.md "Signatures".
 using Signature = FixedBytes<65, SignatureTag>;
 
 class SecretKey {

@@ -1,4 +1,4 @@
-// Validator key files (docs/proofs-commitments.md "Key file"): one JSON object holding the
+// Validator key files (docs/proofs.md "Key file"): one JSON object holding the
 // secret key and, for a person's convenience and as a corruption check, the public key and EVM
 // address it derives. Files are created with mode 0600 and never overwritten; a file that the
 // group or others may read is refused when loading. Stateless functions, thread-safe.

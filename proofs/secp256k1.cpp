@@ -109,7 +109,7 @@ std::expected<PublicKey, SignatureError> Secp256k1::recover(std::span<const uint
   secp256k1_ecdsa_signature plain;
   secp256k1_ecdsa_recoverable_signature_convert(ctx_of(ctx_), &plain, &rsig);
   // normalize() returns 1 when the input was high-s. ecrecover itself accepts high s, so the
-  // contract must make the same check (docs/proofs-commitments.md "Signatures").
+  // contract must make the same check (docs/proofs.md "Signatures").
   if (secp256k1_ecdsa_signature_normalize(ctx_of(ctx_), nullptr, &plain))
     return std::unexpected(SignatureError::kHighS);
   bool zero_r = true, zero_s = true;

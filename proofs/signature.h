@@ -1,4 +1,4 @@
-// Validator signatures over epoch commitments (docs/proofs-commitments.md "Signatures").
+// Validator signatures over epoch commitments (docs/proofs.md "Signatures").
 // The signed digest binds the commitment hash to the network: the network id (SHA-256 of the
 // genesis file) is the domain separator, so a signature made for one network never verifies on
 // another. A Solidity contract rebuilds it as sha256(abi.encodePacked(networkId, commitmentHash))

@@ -1,5 +1,5 @@
 // WithdrawalTree: the per-destination-chain, per-epoch Merkle commitment to the withdrawals
-// certified in that epoch, and proofs a contract verifies cheaply (docs/proofs-commitments.md
+// certified in that epoch, and proofs a contract verifies cheaply (docs/proofs.md
 // "Withdrawal commitment"). In short, with H = SHA-256 and || byte concatenation:
 //   leaf  = H(0x00 || id (32) || recipient (20) || token (20) || amount (uint256, 32))
 //   inner = H(0x01 || left (32) || right (32))

@@ -1,5 +1,5 @@
 // JSON form of a withdrawal proof, as the query API serves it and a claimer submits it
-// (docs/proofs-commitments.md "Withdrawal proof JSON"): the leaf's fields, index, count, siblings
+// (docs/proofs.md "Withdrawal proof JSON"): the leaf's fields, index, count, siblings
 // and the root they prove against. Parsing is strict (unknown fields, wrong widths and amounts
 // >= 2^256 are refused). Stateless functions, thread-safe.
 #pragma once

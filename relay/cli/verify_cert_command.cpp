@@ -1,5 +1,5 @@
 // relayctl verify-cert --genesis G --cert F: checks an epoch certificate offline against the
-// network genesis (docs/proofs-commitments.md "Certificate verification"). Exit 0 only if it is
+// network genesis (docs/proofs.md "Verification rules"). Exit 0 only if it is
 // valid, printing the epoch, commitment hash, signers and weight; exit 1 naming the failure if
 // the certificate is invalid; exit 2 if the genesis or certificate file cannot be read.
 #include <CLI/CLI.hpp>

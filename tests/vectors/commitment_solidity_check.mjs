@@ -3,7 +3,7 @@
 // sha256, abi.encodePacked and ecrecover in its constructor, and returns them; the constructor
 // is run with eth_call on a local anvil (no deployment needed). Exits 0 when every byte agrees.
 // Run: node tests/vectors/commitment_solidity_check.mjs   (needs scripts/setup's npm tools)
-// The Solidity here is the reference for a vault contract: docs/proofs-commitments.md.
+// The Solidity here is the reference for a vault contract: docs/proofs.md.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,7 +40,7 @@ function encodeCall(c) {
 }
 
 const library = `
-  // Withdrawal proof check as a vault contract does it (docs/proofs-commitments.md).
+  // Withdrawal proof check as a vault contract does it (docs/proofs.md).
   function leafHash(bytes32 id, address recipient, address token, uint256 amount)
       internal pure returns (bytes32) {
     return sha256(abi.encodePacked(bytes1(0x00), id, recipient, token, amount));
