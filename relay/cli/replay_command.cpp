@@ -90,6 +90,11 @@ int run_replay(const ReplayOptions& o) {
   if (in.bad()) return die(o.events + ": read error");
   if (!batch.empty())
     if (auto r = close_batch(); !r) return die(o.events + ": " + r.error().message);
+  // The file is the whole history: one shorter than the folder's is another history.
+  if (batch_no < cs.next_epoch())
+    return die(o.events + ": the file has " + std::to_string(batch_no) +
+               " batch(es) but the data folder holds " + std::to_string(cs.next_epoch()) +
+               " epochs; it is not this folder's history");
 
   nlohmann::json out = stats_json(total);
   out.update(state_json(cs));
