@@ -251,6 +251,24 @@ TEST(ReplayCli, RefusesAFolderWhoseCommittedEpochDiffersFromTheFilesBatch) {
   EXPECT_EQ(after["epochs"], 2);
 }
 
+TEST(ReplayCli, RefusesAFolderThatHoldsMoreEpochsThanTheFile) {
+  // The file is the whole history from genesis: one that stops before the folder's last epoch
+  // is not this folder's history, and its summary would print a state the file does not give.
+  TempDir d;
+  const std::string data = d / "data";
+  const std::string two = write(d, "two.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10"),
+                                                       kEpoch, deposit("alpha", 2, 0, kEth, kBob, "5")}));
+  const std::string one = write(d, "one.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10")}));
+  json before = replay_ok(kDevnetGenesis, two, data);
+  for (const std::string& shorter : {one, write(d, "empty.jsonl", "")}) {
+    ProcessResult r = replay(kDevnetGenesis, shorter, data);
+    EXPECT_NE(r.exit_code, 0) << shorter << "\n" << r.out;
+    EXPECT_NE(r.err.find("2 epochs"), std::string::npos) << r.err;
+  }
+  json after = replay_ok(kDevnetGenesis, two, data);
+  EXPECT_EQ(after["state_digest"], before["state_digest"]);
+}
+
 TEST(ReplayCli, RefusesAFolderMadeWithAnotherGenesis) {
   TempDir d;
   const std::string data = d / "data";
