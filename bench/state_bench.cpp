@@ -124,7 +124,8 @@ void BM_StateRawLevelDbBaseline(benchmark::State& st) {
     seconds += s;
   }
   report(st, double(total) * double(st.iterations()), "keys/s");
-  if (keys_per_event == 1) raw_rates()[st.range(0)] = double(total) * double(st.iterations()) / seconds;
+  if (keys_per_event == 1)
+    raw_rates()[st.range(0)] = double(total) * double(st.iterations()) / seconds;
 }
 
 // Applies every batch of the workload to a fresh state over `store`, timed; returns seconds.
@@ -178,8 +179,7 @@ class HashStore final : public storage::KvStore {
     return {};
   }
   Result<void> scan(std::string_view,
-                    const std::function<bool(std::string_view, std::string_view)>&)
-      const override {
+                    const std::function<bool(std::string_view, std::string_view)>&) const override {
     return {};  // only CanonicalState::open scans, and a fresh store holds nothing
   }
 
@@ -220,14 +220,31 @@ void BM_StateApplyDurable(benchmark::State& st) {
 
 // The baseline first, so the durable runs can state their ratio to it.
 BENCHMARK(BM_StateRawLevelDbBaseline)
-    ->Args({10'000, 1})->Args({100'000, 1})->Args({10'000, 2})->Args({100'000, 2})
-    ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->Args({10'000, 1})
+    ->Args({100'000, 1})
+    ->Args({10'000, 2})
+    ->Args({100'000, 2})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateApplyInMemory)
-    ->Arg(10'000)->Arg(100'000)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateApplyInMemoryHashStore)
-    ->Arg(10'000)->Arg(100'000)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateApplyDurable)
-    ->Arg(10'000)->Arg(100'000)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace relay

@@ -103,8 +103,7 @@ TEST(Determinism, LevelDbAndMemoryStoresAndReopeningGiveTheSameDigest) {
   auto reopened = CanonicalState::open(g, **db);
   ASSERT_TRUE(reopened) << reopened.error().message;
   EXPECT_EQ((*reopened)->state_digest(), mem.epoch_digests[5]);
-  for (size_t k = 6; k < w.batches.size(); ++k)
-    ASSERT_TRUE((*reopened)->apply_batch(w.batches[k]));
+  for (size_t k = 6; k < w.batches.size(); ++k) ASSERT_TRUE((*reopened)->apply_batch(w.batches[k]));
   EXPECT_EQ((*reopened)->state_digest(), mem.digest);
 }
 

@@ -50,9 +50,9 @@ class ReportingStore final : public storage::KvStore {
   Result<std::optional<std::string>> get(std::string_view key) const override {
     return inner_.get(key);
   }
-  Result<void> scan(std::string_view prefix,
-                    const std::function<bool(std::string_view, std::string_view)>& fn)
-      const override {
+  Result<void> scan(
+      std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     return inner_.scan(prefix, fn);
   }
   Result<void> write(const storage::WriteBatch& batch, bool sync) override {
@@ -128,16 +128,24 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--genesis") o.genesis = v;
-    else if (k == "--events") o.events = v;
-    else if (k == "--data") o.data = v;
-    else if (k == "--report-fd") o.report_fd = std::atoi(v.c_str());
-    else if (k == "--die-before-write") o.die_before_write = std::strtoull(v.c_str(), nullptr, 10);
-    else if (k == "--die-after-write") o.die_after_write = std::strtoull(v.c_str(), nullptr, 10);
-    else return die("unknown option " + k);
+    if (k == "--genesis")
+      o.genesis = v;
+    else if (k == "--events")
+      o.events = v;
+    else if (k == "--data")
+      o.data = v;
+    else if (k == "--report-fd")
+      o.report_fd = std::atoi(v.c_str());
+    else if (k == "--die-before-write")
+      o.die_before_write = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--die-after-write")
+      o.die_after_write = std::strtoull(v.c_str(), nullptr, 10);
+    else
+      return die("unknown option " + k);
   }
   if (o.genesis.empty() || o.events.empty() || o.data.empty())
-    return die("usage: relay-crash-child --genesis G --events F --data DIR [--report-fd N] "
-               "[--die-before-write K] [--die-after-write K]");
+    return die(
+        "usage: relay-crash-child --genesis G --events F --data DIR [--report-fd N] "
+        "[--die-before-write K] [--die-after-write K]");
   return run(o);
 }

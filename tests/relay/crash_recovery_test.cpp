@@ -36,9 +36,9 @@ constexpr size_t kEventsPerBatch = 250;
 // A clean run's state after each number of committed epochs.
 struct Reference {
   Hash32 digest;
-  size_t seen = 0;  // seen-event records in the store
+  size_t seen = 0;                                     // seen-event records in the store
   uint64_t applied = 0, duplicates = 0, rejected = 0;  // counts of epochs [0, n)
-  Hash32 last_epoch_digest;  // epoch_digest(n - 1)
+  Hash32 last_epoch_digest;                            // epoch_digest(n - 1)
 };
 
 size_t count_prefix(const storage::KvStore& store, std::string_view prefix) {
@@ -105,13 +105,27 @@ class CrashRecoveryTest : public ::testing::Test {
   }
 
   static std::vector<std::string> replay_argv(const std::string& data) {
-    return {RELAY_BIN_DIR "/relayctl", "replay", "--genesis", genesis_path_,
-            "--events", log_path_, "--data", data, "--json"};
+    return {RELAY_BIN_DIR "/relayctl",
+            "replay",
+            "--genesis",
+            genesis_path_,
+            "--events",
+            log_path_,
+            "--data",
+            data,
+            "--json"};
   }
   static std::vector<std::string> child_argv(const std::string& data,
                                              std::vector<std::string> extra = {}) {
-    std::vector<std::string> a = {RELAY_BIN_DIR "/relay-crash-child", "--genesis", genesis_path_,
-                                  "--events", log_path_, "--data", data, "--report-fd", "3"};
+    std::vector<std::string> a = {RELAY_BIN_DIR "/relay-crash-child",
+                                  "--genesis",
+                                  genesis_path_,
+                                  "--events",
+                                  log_path_,
+                                  "--data",
+                                  data,
+                                  "--report-fd",
+                                  "3"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
@@ -145,9 +159,9 @@ class CrashRecoveryTest : public ::testing::Test {
     auto trees = proofs::LiabilitiesTrees::open(*genesis_, **db);
     EXPECT_TRUE(trees && (*trees)->epoch() == (n ? std::optional<uint64_t>(n - 1) : std::nullopt))
         << "liabilities trees not at epoch " << n << ": "
-        << (!trees                ? trees.error().message
+        << (!trees              ? trees.error().message
             : (*trees)->epoch() ? "at " + std::to_string(*(*trees)->epoch())
-                                  : "empty");
+                                : "empty");
     if (n > 0) {
       auto last = cs.epoch_digest(n - 1);
       EXPECT_TRUE(last && *last && **last == r.last_epoch_digest) << "epoch " << n - 1;
@@ -165,7 +179,8 @@ class CrashRecoveryTest : public ::testing::Test {
     json out = json::parse(r.out);
     const json& clean = *clean_;
     EXPECT_EQ(out["state_digest"], clean["state_digest"]);
-    for (const char* k : {"balances", "custody", "pending", "liabilities", "invariants_ok", "epochs"})
+    for (const char* k :
+         {"balances", "custody", "pending", "liabilities", "invariants_ok", "epochs"})
       EXPECT_EQ(out[k], clean[k]) << k;
     EXPECT_EQ(out["skipped_epochs"], committed);
     const Reference& done = ref_[committed];

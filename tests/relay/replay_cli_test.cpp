@@ -69,8 +69,8 @@ const std::string kBob = "0x00000000000000000000000070997970c51812dc3a010c7d01dc
 std::string deposit(const std::string& chain, int block, int log, const std::string& token,
                     const std::string& account, const std::string& amount) {
   return R"({"type":"deposit","chain":")" + chain + R"(","block":)" + std::to_string(block) +
-         R"(,"log_index":)" + std::to_string(log) + R"(,"token":")" + token +
-         R"(","account":")" + account + R"(","amount":")" + amount + R"("})";
+         R"(,"log_index":)" + std::to_string(log) + R"(,"token":")" + token + R"(","account":")" +
+         account + R"(","amount":")" + amount + R"("})";
 }
 const std::string kEpoch = R"({"type":"epoch"})";
 
@@ -96,8 +96,8 @@ TEST(ReplayCli, SummaryHasTheIssuesFieldsAndValuesForTheDevnetLog) {
             json::parse(R"({"ETH": "5000000000000000000", "USDC": "3400000000"})"));
   EXPECT_EQ(out["invariants_ok"], true);
   ASSERT_TRUE(out["state_digest"].is_string());
-  EXPECT_TRUE(std::regex_match(out["state_digest"].get<std::string>(),
-                               std::regex("0x[0-9a-f]{64}")))
+  EXPECT_TRUE(
+      std::regex_match(out["state_digest"].get<std::string>(), std::regex("0x[0-9a-f]{64}")))
       << out["state_digest"];
 }
 
@@ -108,16 +108,19 @@ TEST(ReplayCli, LeavesZeroEntriesOutAndPrintsHexLowercase) {
   const std::string carol = "0x000000000000000000000000abcdef0000000000000000000000000000c0ffee";
   // Carol deposits 100 USDC and withdraws all of it to alpha; the withdrawal is claimed in the
   // next epoch. Every amount ends at zero except Alice's ETH.
-  std::string events = write(d, "events.jsonl", lines({
-      deposit("alpha", 1, 0, kUsdcAlpha, carol_upper, "100000000"),
-      deposit("alpha", 1, 1, kEth, kAlice, "7"),
-      R"({"type":"withdrawal_request","chain":"alpha","block":2,"log_index":0,"account":")" +
-          carol + R"(","asset":"USDC","amount":"100000000","dest_chain":"alpha","recipient":"0x00000000000000000000000000000000000000C1"})",
-      kEpoch,
-      // withdrawal id = SHA-256(be64(31337) || be64(2) || be32(0))
-      R"({"type":"withdrawal_claimed","chain":"alpha","block":3,"log_index":0,"withdrawal_id":")" +
-          withdrawal_id(ChainId{31337}, {2, 0}).hex() + R"("})",
-  }));
+  std::string events = write(
+      d, "events.jsonl",
+      lines({
+          deposit("alpha", 1, 0, kUsdcAlpha, carol_upper, "100000000"),
+          deposit("alpha", 1, 1, kEth, kAlice, "7"),
+          R"({"type":"withdrawal_request","chain":"alpha","block":2,"log_index":0,"account":")" +
+              carol +
+              R"(","asset":"USDC","amount":"100000000","dest_chain":"alpha","recipient":"0x00000000000000000000000000000000000000C1"})",
+          kEpoch,
+          // withdrawal id = SHA-256(be64(31337) || be64(2) || be32(0))
+          R"({"type":"withdrawal_claimed","chain":"alpha","block":3,"log_index":0,"withdrawal_id":")" +
+              withdrawal_id(ChainId{31337}, {2, 0}).hex() + R"("})",
+      }));
   json out = replay_ok(kDevnetGenesis, events, d / "data");
   EXPECT_EQ(out["applied"], 4);
   EXPECT_EQ(out["rejected"], json::object());
@@ -130,10 +133,11 @@ TEST(ReplayCli, LeavesZeroEntriesOutAndPrintsHexLowercase) {
 
   // An account given in uppercase hex is printed lowercase.
   TempDir d2;
-  std::string first = write(d2, "events.jsonl", lines({
-      deposit("alpha", 1, 0, kUsdcAlpha, carol_upper, "100000000"),
-      deposit("alpha", 1, 1, kUsdcAlpha, carol_upper, "5"),
-  }));
+  std::string first = write(d2, "events.jsonl",
+                            lines({
+                                deposit("alpha", 1, 0, kUsdcAlpha, carol_upper, "100000000"),
+                                deposit("alpha", 1, 1, kUsdcAlpha, carol_upper, "5"),
+                            }));
   json mid = replay_ok(kDevnetGenesis, first, d2 / "data");
   EXPECT_EQ(mid["balances"], json::parse(R"({")" + carol + R"(": {"USDC": "100000005"}})"));
 }
@@ -143,11 +147,11 @@ TEST(ReplayCli, MalformedLineStopsNamingLineAndFieldAndEarlierBatchesStayCommitt
   const std::string data = d / "data";
   std::vector<std::string> good = {
       deposit("alpha", 1, 0, kEth, kAlice, "10"),  // line 1
-      kEpoch,                                       // line 2
-      deposit("alpha", 2, 0, kEth, kBob, "20"),     // line 3
-      kEpoch,                                       // line 4
-      deposit("beta", 1, 0, kEth, kBob, "30"),      // line 5
-      deposit("beta", 1, 1, kEth, kAlice, "40"),    // line 6
+      kEpoch,                                      // line 2
+      deposit("alpha", 2, 0, kEth, kBob, "20"),    // line 3
+      kEpoch,                                      // line 4
+      deposit("beta", 1, 0, kEth, kBob, "30"),     // line 5
+      deposit("beta", 1, 1, kEth, kAlice, "40"),   // line 6
   };
   std::vector<std::string> bad = good;
   bad[5] = deposit("beta", 1, 1, kEth, kAlice.substr(0, 65), "40");  // 63 hex digits
@@ -234,12 +238,14 @@ TEST(ReplayCli, ReplayingTheSameFileTwiceAppliesNothingTheSecondTime) {
 TEST(ReplayCli, RefusesAFolderWhoseCommittedEpochDiffersFromTheFilesBatch) {
   TempDir d;
   const std::string data = d / "data";
-  const std::string a = write(d, "a.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10"),
-                                                   kEpoch, deposit("alpha", 2, 0, kEth, kBob, "5")}));
+  const std::string a = write(d, "a.jsonl",
+                              lines({deposit("alpha", 1, 0, kEth, kAlice, "10"), kEpoch,
+                                     deposit("alpha", 2, 0, kEth, kBob, "5")}));
   // Same first batch; the second batch holds another event.
-  const std::string b = write(d, "b.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10"),
-                                                   kEpoch, deposit("alpha", 2, 0, kEth, kBob, "6"),
-                                                   kEpoch, deposit("alpha", 3, 0, kEth, kBob, "1")}));
+  const std::string b = write(d, "b.jsonl",
+                              lines({deposit("alpha", 1, 0, kEth, kAlice, "10"), kEpoch,
+                                     deposit("alpha", 2, 0, kEth, kBob, "6"), kEpoch,
+                                     deposit("alpha", 3, 0, kEth, kBob, "1")}));
   json before = replay_ok(kDevnetGenesis, a, data);
   ProcessResult r = replay(kDevnetGenesis, b, data);
   EXPECT_NE(r.exit_code, 0);
@@ -256,9 +262,11 @@ TEST(ReplayCli, RefusesAFolderThatHoldsMoreEpochsThanTheFile) {
   // is not this folder's history, and its summary would print a state the file does not give.
   TempDir d;
   const std::string data = d / "data";
-  const std::string two = write(d, "two.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10"),
-                                                       kEpoch, deposit("alpha", 2, 0, kEth, kBob, "5")}));
-  const std::string one = write(d, "one.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10")}));
+  const std::string two = write(d, "two.jsonl",
+                                lines({deposit("alpha", 1, 0, kEth, kAlice, "10"), kEpoch,
+                                       deposit("alpha", 2, 0, kEth, kBob, "5")}));
+  const std::string one =
+      write(d, "one.jsonl", lines({deposit("alpha", 1, 0, kEth, kAlice, "10")}));
   json before = replay_ok(kDevnetGenesis, two, data);
   for (const std::string& shorter : {one, write(d, "empty.jsonl", "")}) {
     ProcessResult r = replay(kDevnetGenesis, shorter, data);

@@ -53,8 +53,7 @@ class Process {
  public:
   explicit Process(const std::vector<std::string>& argv, int report_fd = -1) {
     int out[2], err[2], rep[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
-        (report_fd >= 0 && pipe2(rep, O_CLOEXEC)))
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || (report_fd >= 0 && pipe2(rep, O_CLOEXEC)))
       throw std::runtime_error("pipe: " + std::string(strerror(errno)));
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

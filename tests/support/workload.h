@@ -92,7 +92,8 @@ class SplitMix64 {
 inline AccountId workload_account(size_t i) {
   AccountId a;
   // A left-padded EVM-like address, as most real accounts are.
-  for (int b = 0; b < 8; ++b) a.bytes[31 - b] = uint8_t(uint64_t(i * 0x9e3779b97f4a7c15ULL) >> (8 * b));
+  for (int b = 0; b < 8; ++b)
+    a.bytes[31 - b] = uint8_t(uint64_t(i * 0x9e3779b97f4a7c15ULL) >> (8 * b));
   a.bytes[12] = 0xa1;
   return a;
 }
@@ -133,7 +134,7 @@ inline Workload make_workload(const WorkloadSpec& spec) {
     Hash32 id;
     unsigned dest;
   };
-  std::vector<Request> unclaimed;  // requested in earlier batches
+  std::vector<Request> unclaimed;                   // requested in earlier batches
   std::vector<std::pair<unsigned, Event>> history;  // a sample of earlier events (chain, event)
 
   for (size_t b = 0; b < spec.batches; ++b) {
@@ -205,12 +206,20 @@ inline Workload make_workload(const WorkloadSpec& spec) {
       t += spec.rejects_per_mille;
       if (roll < t) {  // one the rules reject
         switch (rng.below(4)) {
-          case 0: e.amount = "0"; break;                // zero_amount
-          case 1: e.token.bytes[19] ^= 0x5a; break;     // unknown_asset
-          case 2: e.chain = "delta"; break;             // unknown_chain
-          default:                                      // precision, where it can happen
-            if (tok.token_decimals > kAssetDecimals[asset]) e.amount += "1";
-            else e.amount = "0";
+          case 0:  // zero_amount
+            e.amount = "0";
+            break;
+          case 1:  // unknown_asset
+            e.token.bytes[19] ^= 0x5a;
+            break;
+          case 2:  // unknown_chain
+            e.chain = "delta";
+            break;
+          default:  // precision, where it can happen
+            if (tok.token_decimals > kAssetDecimals[asset])
+              e.amount += "1";
+            else
+              e.amount = "0";
         }
       } else {
         held[account * 3 + asset] += units;
