@@ -89,7 +89,10 @@ int run_verify(const VerifyOptions& o) {
   }
   auto p = proofs::proof_from_json(j);
   if (!p) return die(o.proof + ": malformed proof: " + p.error().message);
-  if (auto ok = proofs::verify(*p, root); !ok) return die("proof refused: " + ok.error().message);
+  if (auto ok = proofs::verify(*p, root); !ok) {
+    std::cerr << "relayctl: proof refused: " << ok.error().message << "\n";
+    return 1;  // the proof does not hold (2: it could not be read at all), as verify-cert
+  }
   if (o.json) {
     std::cout << nlohmann::json{{"holds", true},
                                 {"asset", p->asset},
@@ -130,7 +133,8 @@ void add_proof_commands(CLI::App& app) {
   CLI::App* verify = app.add_subcommand(
       "verify-proof",
       "Check a liabilities proof (JSON from `relayctl proof --json`) offline. Exits 0 and prints "
-      "the proven balance only if it holds; otherwise exits 1 and names what failed.");
+      "the proven balance only if it holds; otherwise exits 1 naming what failed (2 when the "
+      "file cannot be read or is not a proof).");
   verify->add_option("--proof", vo->proof, "proof file (JSON)")->required();
   verify->add_option("--root", vo->root,
                      "liabilities root the proof must hold against (0x + 64 hex digits), e.g. "

@@ -90,7 +90,7 @@ TEST(ProofCommands, ProofFromDataFolderVerifiesOfflineAndTamperingIsRefused) {
   Hash32 other = root;
   other.bytes[0] ^= 1;
   auto wrong_root = relayctl(f, "verify-proof --proof " + f.file("p.json") + " --root " + other.hex());
-  EXPECT_NE(wrong_root.code, 0);
+  EXPECT_EQ(wrong_root.code, 1);
   EXPECT_NE(wrong_root.err.find("root mismatch"), std::string::npos) << wrong_root.err;
 
   auto j = nlohmann::json::parse(p.out);
@@ -99,8 +99,15 @@ TEST(ProofCommands, ProofFromDataFolderVerifiesOfflineAndTamperingIsRefused) {
     std::ofstream(f.file("t.json")) << j.dump();
   }
   auto tampered = relayctl(f, "verify-proof --proof " + f.file("t.json"));
-  EXPECT_NE(tampered.code, 0);
+  EXPECT_EQ(tampered.code, 1);
   EXPECT_NE(tampered.err.find("mismatch"), std::string::npos) << tampered.err;
+
+  {
+    std::ofstream(f.file("junk.json")) << "{";
+  }
+  auto junk = relayctl(f, "verify-proof --proof " + f.file("junk.json"));
+  EXPECT_EQ(junk.code, 2);
+  EXPECT_NE(junk.err.find("not JSON"), std::string::npos) << junk.err;
 
   auto unknown = relayctl(f, "proof --data " + data + " --account " + account + " --asset DOGE");
   EXPECT_NE(unknown.code, 0);
