@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace relay::proofs {
@@ -100,6 +101,7 @@ Result<LiabilityProof> proof_from_json(const json& j) {
   auto asset = string_field(j, "", "asset");
   if (!asset) return std::unexpected(asset.error());
   p.asset = *asset;
+  if (p.asset.empty() || p.asset.size() > 255) return fail("asset: empty or longer than 255 bytes");
   auto account = hex_field<AccountId>(j, "", "account");
   if (!account) return std::unexpected(account.error());
   p.account = *account;
@@ -145,6 +147,8 @@ Result<LiabilityProof> proof_from_json(const json& j) {
 }
 
 std::vector<uint8_t> to_bytes(const LiabilityProof& p) {
+  // Asset ids come from the genesis; one that does not fit the length byte is a bug upstream.
+  if (p.asset.size() > 255) throw std::length_error("liabilities proof: asset id over 255 bytes");
   std::vector<uint8_t> out;
   out.reserve(1 + 1 + 1 + p.asset.size() + 32 + 16 + 32 + 16 + 2 + 48 * p.siblings.size() + 48);
   out.push_back(kProofVersion);

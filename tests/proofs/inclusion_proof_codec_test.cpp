@@ -98,6 +98,9 @@ TEST_F(CodecTest, JsonRefusesMissingAndMistypedFields) {
   j["root"] = "0x1234";
   refused_json(j, "root: not 0x and 64 hex digits");
   j = to_json(present);
+  j["asset"] = std::string(256, 'A');
+  refused_json(j, "asset: empty or longer than 255 bytes");
+  j = to_json(present);
   j["version"] = 2;
   refused_json(j, "version");
   refused_json(json::array(), "not an object");
