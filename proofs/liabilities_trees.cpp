@@ -92,6 +92,9 @@ Result<std::unique_ptr<LiabilitiesTrees>> LiabilitiesTrees::open(const Genesis& 
   std::vector<SumTree> trees;
   for (size_t i = 0; i < genesis.assets.size(); ++i) {
     const std::string& id = genesis.assets[i].id.value;
+    if (id.empty() || id.size() > 255)  // proofs carry the id behind a length byte
+      return fail("liabilities: genesis assets[" + std::to_string(i) +
+                  "].id: empty or longer than 255 bytes");
     if (i < stored->size() && (*stored)[i] != id)
       return fail("liabilities: asset " + std::to_string(i) + " is " + (*stored)[i] +
                   " in the store but " + id + " in the genesis");
