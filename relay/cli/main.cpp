@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   relay::cli::add_replay_command(app);
   relay::cli::add_state_commands(app);
   relay::cli::add_proof_commands(app);
+  relay::cli::add_commitment_commands(app);
   relay::cli::add_keygen_command(app);
   relay::cli::add_verify_cert_command(app);
   try {

@@ -9,7 +9,8 @@
 
 #include "canonical_state/canonical_state.h"
 #include "canonical_state/event_log.h"
-#include "proofs/liabilities_trees.h"
+#include "proofs/commitment_json.h"
+#include "proofs/epoch_committer.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/state_json.h"
 #include "relay/cli/util.h"
@@ -33,17 +34,16 @@ int run_replay(const ReplayOptions& o) {
   if (!in) return die("events " + o.events + ": cannot open");
   auto store = storage::open_leveldb(o.data);
   if (!store) return die(store.error().message);
-  auto trees = proofs::LiabilitiesTrees::open(*genesis, **store);
-  if (!trees) return die(o.data + ": " + trees.error().message);
-  auto state = CanonicalState::open(*genesis, **store, trees->get());
+  auto committer = proofs::EpochCommitter::open(*genesis, **store);
+  if (!committer) return die(o.data + ": " + committer.error().message);
+  auto state = CanonicalState::open(*genesis, **store, committer->get());
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
-  // Both are written in one batch per epoch, so they can only disagree if the folder was
-  // written by something else.
-  uint64_t tree_epochs = (*trees)->epoch() ? *(*trees)->epoch() + 1 : 0;
-  if (tree_epochs != cs.next_epoch())
-    return die(o.data + ": liabilities trees cover " + std::to_string(tree_epochs) +
-               " epochs but the state " + std::to_string(cs.next_epoch()));
+  // State, trees and commitments are written in one batch per epoch, so they can only disagree
+  // if the folder was written by something else (or before commitments were kept).
+  if (auto r = (*committer)->check_state_epochs(cs.next_epoch()); !r)
+    return die(o.data + ": " + r.error().message);
+  const proofs::LiabilitiesTrees& trees = (*committer)->trees();
 
   BatchStats total;
   uint64_t batch_no = 0, skipped = 0;
@@ -101,11 +101,18 @@ int run_replay(const ReplayOptions& o) {
   out["skipped_epochs"] = skipped;
   nlohmann::json roots = nlohmann::json::object(), totals = nlohmann::json::object();
   for (size_t a = 0; a < genesis->assets.size(); ++a) {
-    roots[genesis->assets[a].id.value] = (*trees)->tree(a).root().hex();
-    totals[genesis->assets[a].id.value] = (*trees)->tree(a).total().to_decimal();
+    roots[genesis->assets[a].id.value] = trees.tree(a).root().hex();
+    totals[genesis->assets[a].id.value] = trees.tree(a).total().to_decimal();
   }
   out["liabilities_roots"] = roots;
   out["liabilities_tree_totals"] = totals;
+  // The last committed epoch's commitment (docs/proofs.md "Epoch commitment"); null before one.
+  out["commitment"] = nullptr;
+  if (const auto& c = (*committer)->last_commitment()) {
+    nlohmann::json j = commitment_to_json(*c);
+    j["hash"] = (*committer)->last_hash().hex();
+    out["commitment"] = j;
+  }
   if (o.json) {
     std::cout << out.dump() << "\n";
   } else {

@@ -1,0 +1,107 @@
+#include "proofs/epoch_committer.h"
+
+#include <string>
+
+#include "proofs/commitment_keys.h"
+#include "proofs/commitment_store.h"
+#include "vault/sha256.h"
+
+namespace relay::proofs {
+namespace {
+
+namespace ck = commitment_keys;
+
+std::string count(std::optional<uint64_t> last_epoch) {
+  return std::to_string(last_epoch ? *last_epoch + 1 : 0) + " epoch(s)";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EpochCommitter>> EpochCommitter::open(const Genesis& genesis,
+                                                             const storage::KvStore& store) {
+  auto trees = LiabilitiesTrees::open(genesis, store);
+  if (!trees) return std::unexpected(trees.error());
+  auto head = load_commitment_head(store);
+  if (!head) return std::unexpected(head.error());
+  const std::optional<uint64_t> last_epoch =
+      *head ? std::optional<uint64_t>((*head)->epoch) : std::nullopt;
+  if ((*trees)->epoch() != last_epoch)
+    return fail("the liabilities trees cover " + count((*trees)->epoch()) +
+                " but the epoch commitments " + count(last_epoch) +
+                " (a folder written before commitments were kept, or by something else)");
+  if (!*head)
+    return std::unique_ptr<EpochCommitter>(
+        new EpochCommitter(genesis, std::move(*trees), std::nullopt, Hash32{}));
+
+  auto stored = load_commitment(store, (*head)->epoch);
+  if (!stored) return std::unexpected(stored.error());
+  const EpochCommitment& c = stored->commitment;
+  const std::string at = "epoch commitments: the last, of epoch " + std::to_string(c.epoch) + ", ";
+  if (c.network_id != genesis.network_id)
+    return fail(at + "is of another network (" + c.network_id.hex() + ", the genesis is " +
+                genesis.network_id.hex() + ")");
+  if (auto r = check_commitment_against(c, genesis); !r)
+    return fail(at + "does not fit the genesis: " + r.error().message);
+  for (size_t a = 0; a < c.asset_count(); ++a)
+    if (c.liabilities_roots[a] != (*trees)->tree(a).root() ||
+        c.liabilities_totals[a] != (*trees)->tree(a).total())
+      return fail(at + "holds liabilities root " + c.liabilities_roots[a].hex() + " for " +
+                  genesis.assets[a].id.value + " but the tree's is " +
+                  (*trees)->tree(a).root().hex());
+  return std::unique_ptr<EpochCommitter>(
+      new EpochCommitter(genesis, std::move(*trees), std::move(stored->commitment), stored->hash));
+}
+
+Result<void> EpochCommitter::check_state_epochs(uint64_t state_epochs) const {
+  if (epochs() != state_epochs)
+    return fail("the epoch commitments and liabilities trees cover " + std::to_string(epochs()) +
+                " epoch(s) but the state " + std::to_string(state_epochs) +
+                " (a folder written before commitments were kept, or by something else)");
+  return {};
+}
+
+Result<void> EpochCommitter::stage(const EpochChanges& changes, storage::WriteBatch& batch) {
+  if (pending_)
+    return fail("epoch commitments: epoch " + std::to_string(pending_->commitment.epoch) +
+                " was staged but neither committed nor discarded");
+  // Commitments chain epoch to epoch: a gap would leave an epoch without one.
+  if (changes.epoch != epochs())
+    return fail("epoch commitments: epoch " + std::to_string(changes.epoch) +
+                " staged, but the next epoch to commit is " + std::to_string(epochs()));
+  if (auto r = trees_->stage(changes, batch); !r) return r;
+
+  liabilities_.clear();
+  for (size_t a = 0; a < trees_->asset_count(); ++a)
+    liabilities_.push_back({trees_->tree(a).root(), trees_->tree(a).total()});
+  auto built = build_epoch_commitment(genesis_, last_hash_, changes, liabilities_);
+  if (!built) {
+    trees_->committed(false);  // undo the trees' part of the epoch
+    return fail("epoch commitments: " + built.error().message);
+  }
+  const std::vector<uint8_t> encoding = encode_commitment(built->commitment);
+  const Hash32 hash = sha256(encoding);
+  batch.put(ck::commitment_key(changes.epoch),
+            {reinterpret_cast<const char*>(encoding.data()), encoding.size()});
+  for (size_t chain = 0; chain < built->withdrawal_trees.size(); ++chain) {
+    const WithdrawalTree& t = built->withdrawal_trees[chain];
+    if (t.size() != 0)
+      batch.put(ck::withdrawals_key(changes.epoch, chain), withdrawal_leaves_record(t.leaves()));
+  }
+  std::string head = liabilities_keys::be64(changes.epoch);
+  head.append(reinterpret_cast<const char*>(hash.bytes.data()), 32);
+  batch.put(ck::kHead, head);
+  pending_ = Pending{std::move(built->commitment), hash};
+  return {};
+}
+
+void EpochCommitter::committed(bool ok) {
+  trees_->committed(ok);
+  if (!pending_) return;
+  if (ok) {
+    last_ = std::move(pending_->commitment);
+    last_hash_ = pending_->hash;
+  }
+  pending_.reset();
+}
+
+}  // namespace relay::proofs

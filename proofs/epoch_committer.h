@@ -1,0 +1,70 @@
+// EpochCommitter: makes every committed epoch carry its epoch commitment (docs/proofs.md "Epoch
+// commitment", "Storage of commitments and withdrawals"). It is the canonical state's
+// CommitObserver: it owns the LiabilitiesTrees and hands them each epoch first, then builds the
+// epoch's commitment (build_epoch_commitment, chained to the previous epoch's hash; zero before
+// epoch 0) and puts it, with the epoch's withdrawal leaves per destination chain, into the same
+// write batch as the state and the trees. So after a crash the state, the trees and the
+// commitments are always at the same epoch. On open it loads the trees and the last commitment
+// and checks that they agree.
+// Owns the trees; keeps a reference to the genesis (which must outlive it) and none to the
+// store. Not thread-safe: stage/committed and the reads are serialised by the owner.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "canonical_state/commit_observer.h"
+#include "proofs/commitment.h"
+#include "proofs/commitment_builder.h"
+#include "proofs/liabilities_trees.h"
+#include "storage/kv_store.h"
+#include "vault/genesis.h"
+
+namespace relay::proofs {
+
+class EpochCommitter final : public CommitObserver {
+ public:
+  /// Loads the trees and the last commitment from `store` (none in a new store). Refuses a store
+  /// whose trees and commitments are at different epochs, and a last commitment that is not of
+  /// this genesis or does not match the trees' roots.
+  static Result<std::unique_ptr<EpochCommitter>> open(const Genesis& genesis,
+                                                      const storage::KvStore& store);
+
+  const LiabilitiesTrees& trees() const { return *trees_; }
+  /// How many epochs carry a commitment (the last committed epoch + 1; 0 before the first).
+  uint64_t epochs() const { return last_ ? last_->epoch + 1 : 0; }
+  /// The last committed epoch's commitment, nullopt before the first.
+  const std::optional<EpochCommitment>& last_commitment() const { return last_; }
+  /// Its hash: the next epoch's `previous` (32 zero bytes before the first epoch).
+  const Hash32& last_hash() const { return last_hash_; }
+  /// Refuses, naming both counts, when the canonical state has committed another number of
+  /// epochs than this holds commitments for (a folder written by something else, or before
+  /// commitments were kept).
+  Result<void> check_state_epochs(uint64_t state_epochs) const;
+
+  Result<void> stage(const EpochChanges& changes, storage::WriteBatch& batch) override;
+  void committed(bool ok) override;
+
+ private:
+  EpochCommitter(const Genesis& genesis, std::unique_ptr<LiabilitiesTrees> trees,
+                 std::optional<EpochCommitment> last, const Hash32& last_hash)
+      : genesis_(genesis),
+        trees_(std::move(trees)),
+        last_(std::move(last)),
+        last_hash_(last_hash) {}
+
+  const Genesis& genesis_;
+  std::unique_ptr<LiabilitiesTrees> trees_;
+  std::optional<EpochCommitment> last_;
+  Hash32 last_hash_;
+  struct Pending {
+    EpochCommitment commitment;
+    Hash32 hash;
+  };
+  std::optional<Pending> pending_;
+  std::vector<AssetLiabilities> liabilities_;  // scratch, reused from epoch to epoch
+};
+
+}  // namespace relay::proofs
