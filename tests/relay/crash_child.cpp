@@ -20,7 +20,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "canonical_state/event_log.h"
-#include "proofs/liabilities_trees.h"
+#include "proofs/epoch_committer.h"
 #include "storage/kv_store.h"
 #include "vault/genesis.h"
 
@@ -83,10 +83,11 @@ int run(const Options& o) {
   auto db = storage::open_leveldb(o.data);
   if (!db) return die(db.error().message);
   ReportingStore store(**db, o);
-  // As relayctl replay: the liabilities trees are written in each epoch's batch.
-  auto trees = proofs::LiabilitiesTrees::open(*genesis, store);
-  if (!trees) return die(trees.error().message);
-  auto state = CanonicalState::open(*genesis, store, trees->get());
+  // As relayctl replay: the liabilities trees and the epoch commitment are written in each
+  // epoch's batch.
+  auto committer = proofs::EpochCommitter::open(*genesis, store);
+  if (!committer) return die(committer.error().message);
+  auto state = CanonicalState::open(*genesis, store, committer->get());
   if (!state) return die(state.error().message);
   CanonicalState& cs = **state;
 

@@ -16,7 +16,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "canonical_state/codec.h"
-#include "proofs/liabilities_trees.h"
+#include "proofs/epoch_committer.h"
 #include "storage/kv_store.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/workload.h"
@@ -155,13 +155,14 @@ class CrashRecoveryTest : public ::testing::Test {
     EXPECT_TRUE(next && !next->has_value()) << "a record of epoch " << n << " without the epoch";
     auto receipts = cs.receipts(n);
     EXPECT_TRUE(receipts && receipts->empty()) << "receipts of epoch " << n << " without it";
-    // The liabilities trees, written in the same batches, are at the same epoch.
-    auto trees = proofs::LiabilitiesTrees::open(*genesis_, **db);
-    EXPECT_TRUE(trees && (*trees)->epoch() == (n ? std::optional<uint64_t>(n - 1) : std::nullopt))
-        << "liabilities trees not at epoch " << n << ": "
-        << (!trees              ? trees.error().message
-            : (*trees)->epoch() ? "at " + std::to_string(*(*trees)->epoch())
-                                : "empty");
+    // The liabilities trees and epoch commitments, written in the same batches, are at the
+    // same epoch.
+    auto committer = proofs::EpochCommitter::open(*genesis_, **db);
+    EXPECT_TRUE(committer) << committer.error().message;
+    if (committer) {
+      auto same = (*committer)->check_state_epochs(n);
+      EXPECT_TRUE(same) << same.error().message;
+    }
     if (n > 0) {
       auto last = cs.epoch_digest(n - 1);
       EXPECT_TRUE(last && *last && **last == r.last_epoch_digest) << "epoch " << n - 1;
