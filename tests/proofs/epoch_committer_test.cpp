@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
+#include "certificate_fixture.h"  // test::TempDir (the proofs tests' one: one definition per binary)
 #include "proofs/commitment_keys.h"
 #include "proofs/commitment_store.h"
 #include "proofs/withdrawal_tree.h"
 #include "tests/support/fixture.h"
-#include "tests/support/temp_dir.h"
 #include "vault/asset_registry.h"
 
 namespace relay::proofs {
