@@ -19,6 +19,7 @@
 #include "proofs/keys.h"
 #include "proofs/secp256k1.h"
 #include "vault/genesis.h"
+#include "tests/support/temp_dir.h"
 
 namespace relay::test {
 
@@ -118,19 +119,7 @@ inline std::vector<uint8_t> bytes_of(const std::string& hex) {
 }
 
 /// A fresh empty directory under the system temp dir, removed by the destructor.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "relay-proofs-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+// TempDir: tests/support/temp_dir.h (one definition for every test binary).
 
 struct CommandResult {
   int exit_code = -1;

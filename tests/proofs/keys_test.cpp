@@ -178,7 +178,7 @@ TEST(KeyFile, RefusesCorruptOrForeignFiles) {
       load_key_file(write("f", R"({"type":"relay-validator-key","version":1,"secret_key":")" +
                                    good_secret + R"(","address":")" + key.address.hex() + "\"}")));
   EXPECT_FALSE(load_key_file(dir.file("missing")));
-  EXPECT_FALSE(load_key_file(dir.path.string()));  // a directory
+  EXPECT_FALSE(load_key_file(dir.path()));  // a directory
 }
 
 TEST(KeyFile, MutatedFilesLoadTheSameKeyOrAreRefused) {
