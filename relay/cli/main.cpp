@@ -15,8 +15,11 @@ int main(int argc, char** argv) {
   relay::cli::add_verify_cert_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own exit code (each command throws its result)
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help exits 0; a bad option or value is bad input: exit 2, as every command's own.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return 0;
 }

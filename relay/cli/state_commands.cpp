@@ -130,7 +130,15 @@ void add_state_commands(CLI::App& app) {
   CLI::App* receipts = app.add_subcommand(
       "receipts", "The events rejected in one epoch, with their reasons, from a data folder.");
   common(receipts, *r);
-  receipts->add_option("--epoch", r->epoch, "epoch number")->required();
+  receipts->add_option("--epoch", r->epoch, "epoch number")
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            // CLI11 would silently wrap "-1" into 2^64-1 for an unsigned option.
+            bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? "" : "must be a non-negative integer, got \"" + v + "\"";
+          },
+          "EPOCH"));
   receipts->callback([r]() { throw CLI::RuntimeError(run_receipts(*r)); });
 }
 
