@@ -52,18 +52,11 @@ Result<uint64_t> parse_epoch(const std::string& s) {
   return v;
 }
 
-// Opens an existing data folder, refusing a path that is not one (LevelDB would create it).
-Result<std::unique_ptr<storage::KvStore>> open_data(const std::string& data) {
-  if (!std::filesystem::is_directory(data)) return fail("--data: " + data + " is not a folder");
-  if (!std::filesystem::exists(std::filesystem::path(data) / "CURRENT"))
-    return fail("--data: " + data + " holds no LevelDB database (no CURRENT file)");
-  return storage::open_leveldb(data);
-}
 
 int run_commitment(const CommitmentOptions& o) {
   const auto epoch = parse_epoch(o.epoch);
   if (!epoch) return die(epoch.error().message);
-  auto store = open_data(o.data);
+  auto store = open_existing_data(o.data);
   if (!store) return die(store.error().message);
   auto s = proofs::load_commitment(**store, *epoch);
   if (!s) return die(o.data + ": " + s.error().message);
@@ -102,7 +95,7 @@ int run_withdrawal_proof(const WithdrawalProofOptions& o) {
   if (!id) return die("--id: not 0x and 64 hex digits");
   const auto epoch = parse_epoch(o.epoch);
   if (!epoch) return die(epoch.error().message);
-  auto store = open_data(o.data);
+  auto store = open_existing_data(o.data);
   if (!store) return die(store.error().message);
   auto p = proofs::prove_stored_withdrawal(**store, *epoch, *id);
   if (!p) return die(o.data + ": " + p.error().message);
@@ -124,20 +117,12 @@ int run_withdrawal_proof(const WithdrawalProofOptions& o) {
 }
 
 int run_verify_withdrawal(const VerifyWithdrawalOptions& o) {
-  std::optional<Hash32> pinned;
-  if (!o.root.empty()) {
-    pinned = Hash32::from_hex(o.root);
-    if (!pinned) return die("--root: not 0x and 64 hex digits");
-  }
-  auto text = read_file(o.proof);
-  if (!text) return die(text.error().message);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::exception& e) {
-    return die(o.proof + ": not JSON: " + e.what());
-  }
-  auto d = withdrawal_proof_from_json(j);
+  auto pinned_opt = parse_root_option(o.root);
+  if (!pinned_opt) return die(pinned_opt.error().message);
+  const std::optional<Hash32> pinned = *pinned_opt;
+  auto j = read_json_file(o.proof);
+  if (!j) return die(j.error().message);
+  auto d = withdrawal_proof_from_json(*j);
   if (!d) return die(o.proof + ": malformed proof: " + d.error().message);
   auto refused = [&](const std::string& why) {
     if (o.json) std::cout << nlohmann::json{{"holds", false}, {"error", why}}.dump() << "\n";

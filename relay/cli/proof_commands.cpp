@@ -57,11 +57,7 @@ void print_text(const proofs::LiabilityProof& p) {
 int run_proof(const ProofOptions& o) {
   const auto account = parse_account(o.account);
   if (!account) return die("--account: not 0x and 64 hex digits (or a 40-digit EVM address)");
-  if (!std::filesystem::is_directory(o.data))
-    return die("--data: " + o.data + " is not a folder");
-  if (!std::filesystem::exists(std::filesystem::path(o.data) / "CURRENT"))
-    return die("--data: " + o.data + " holds no LevelDB database (no CURRENT file)");
-  auto store = storage::open_leveldb(o.data);
+  auto store = open_existing_data(o.data);
   if (!store) return die(store.error().message);
   auto tree = proofs::LiabilitiesTrees::load_asset(**store, o.asset);
   if (!tree) return die(o.data + ": " + tree.error().message);
@@ -74,20 +70,12 @@ int run_proof(const ProofOptions& o) {
 }
 
 int run_verify(const VerifyOptions& o) {
-  std::optional<Hash32> root;
-  if (!o.root.empty()) {
-    root = Hash32::from_hex(o.root);
-    if (!root) return die("--root: not 0x and 64 hex digits");
-  }
-  auto text = read_file(o.proof);
-  if (!text) return die(text.error().message);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::exception& e) {
-    return die(o.proof + ": not JSON: " + e.what());
-  }
-  auto p = proofs::proof_from_json(j);
+  auto root_opt = parse_root_option(o.root);
+  if (!root_opt) return die(root_opt.error().message);
+  const std::optional<Hash32> root = *root_opt;
+  auto j = read_json_file(o.proof);
+  if (!j) return die(j.error().message);
+  auto p = proofs::proof_from_json(*j);
   if (!p) return die(o.proof + ": malformed proof: " + p.error().message);
   if (auto ok = proofs::verify(*p, root); !ok) {
     std::cerr << "relayctl: proof refused: " << ok.error().message << "\n";

@@ -31,7 +31,7 @@ Result<std::unique_ptr<Opened>> open_state(const Options& o) {
   auto g = parse_genesis(*text);
   if (!g) return fail(o.genesis + ": " + g.error().message);
   o2->genesis = std::move(*g);
-  auto store = storage::open_leveldb(o.data);
+  auto store = open_existing_data(o.data);
   if (!store) return std::unexpected(store.error());
   o2->store = std::move(*store);
   auto cs = CanonicalState::open(o2->genesis, *o2->store);

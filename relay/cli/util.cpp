@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +16,28 @@ Result<std::string> read_file(const std::string& path) {
   ss << in.rdbuf();
   if (in.bad()) return fail(path + ": read error");
   return ss.str();
+}
+
+Result<nlohmann::json> read_json_file(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail(path + ": not JSON");
+  return j;
+}
+
+Result<std::optional<Hash32>> parse_root_option(const std::string& value) {
+  if (value.empty()) return std::optional<Hash32>{};
+  auto root = Hash32::from_hex(value);
+  if (!root) return fail("--root: not 0x and 64 hex digits");
+  return std::optional<Hash32>{*root};
+}
+
+Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& data) {
+  if (!std::filesystem::is_directory(data)) return fail("--data: " + data + " is not a folder");
+  if (!std::filesystem::exists(std::filesystem::path(data) / "CURRENT"))
+    return fail("--data: " + data + " holds no LevelDB database (no CURRENT file)");
+  return storage::open_leveldb(data);
 }
 
 int die(const std::string& message) {

@@ -1,14 +1,28 @@
 // Small helpers shared by relayctl's commands.
 #pragma once
 
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "storage/kv_store.h"
 #include "vault/result.h"
+#include "vault/types.h"
 
 namespace relay::cli {
 
 /// The whole file, or an error naming it and the reason.
 Result<std::string> read_file(const std::string& path);
+
+/// The file parsed as JSON, or an error naming it ("F: not JSON: ...").
+Result<nlohmann::json> read_json_file(const std::string& path);
+
+/// An optional `--root 0x..` option: nullopt when empty, an error when not 32 bytes of hex.
+Result<std::optional<Hash32>> parse_root_option(const std::string& value);
+
+/// Opens an existing data folder, refusing a path that is not one (LevelDB would create it).
+Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& data);
 
 /// Prints "relayctl: <message>" to stderr and returns the exit code for a failed command.
 int die(const std::string& message);
