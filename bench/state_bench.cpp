@@ -185,12 +185,14 @@ class MemEnvLevelDbStore final : public storage::KvStore {
     return std::optional<std::string>{std::move(v)};
   }
   Result<void> write(const storage::WriteBatch& batch, bool sync) override {
-    leveldb::WriteBatch wb;
+    leveldb::WriteBatch& wb = scratch_;  // reused: its buffer keeps its capacity
+    wb.Clear();
     for (const auto& op : batch.ops()) {
+      const leveldb::Slice key(op.key.data(), op.key.size());
       if (op.is_delete)
-        wb.Delete(op.key);
+        wb.Delete(key);
       else
-        wb.Put(op.key, op.value);
+        wb.Put(key, leveldb::Slice(op.value.data(), op.value.size()));
     }
     leveldb::WriteOptions o;
     o.sync = sync;
@@ -214,6 +216,7 @@ class MemEnvLevelDbStore final : public storage::KvStore {
   std::unique_ptr<const leveldb::FilterPolicy> filter_{leveldb::NewBloomFilterPolicy(10)};
   std::unique_ptr<leveldb::Env> env_;
   std::unique_ptr<leveldb::DB> db_;  // destroyed before the Env it lives in
+  leveldb::WriteBatch scratch_;      // as storage's LevelDbStore
 };
 
 void BM_StateApplyInMemoryLevelDb(benchmark::State& st) {

@@ -4,6 +4,9 @@
 // Thread-safety: a store may be read from several threads; writes are serialised by callers.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,25 +18,105 @@
 
 namespace relay::storage {
 
+// A batch of puts and deletes, kept as one flat byte buffer of records (like LevelDB's own
+// write batch): u8 kind (1 put, 0 delete), le32 key length, key, and for a put le32 value length,
+// value. One buffer instead of two heap strings per op: building an epoch's batch (hundreds of
+// thousands of ops) is then a few appends, not a million malloc/free pairs. ops() walks the
+// records in the order they were added.
 class WriteBatch {
  public:
   void put(std::string_view key, std::string_view value) {
-    ops_.push_back({std::string(key), std::string(value), false});
+    rep_.push_back(char(1));
+    append(key);
+    append(value);
+    ++count_;
   }
-  void del(std::string_view key) { ops_.push_back({std::string(key), {}, true}); }
-  void clear() { ops_.clear(); }
-  size_t size() const { return ops_.size(); }
-  bool empty() const { return ops_.empty(); }
+  void del(std::string_view key) {
+    rep_.push_back(char(0));
+    append(key);
+    ++count_;
+  }
+  void clear() {
+    rep_.clear();
+    count_ = 0;
+  }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  /// Bytes held by the records (their keys, values and framing).
+  size_t byte_size() const { return rep_.size(); }
 
+  /// One record, viewing the batch's buffer: valid while the batch is unchanged.
   struct Op {
-    std::string key;
-    std::string value;
-    bool is_delete;
+    std::string_view key;
+    std::string_view value;  // empty for a delete
+    bool is_delete = false;
   };
-  const std::vector<Op>& ops() const { return ops_; }
+
+  class Iterator {
+   public:
+    using value_type = Op;
+    using difference_type = std::ptrdiff_t;
+    Iterator() = default;
+    Iterator(const char* p, const char* end) : p_(p), end_(end) { decode(); }
+    const Op& operator*() const { return op_; }
+    const Op* operator->() const { return &op_; }
+    Iterator& operator++() {
+      decode();
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator t = *this;
+      decode();
+      return t;
+    }
+    bool operator==(const Iterator& o) const { return at_ == o.at_; }
+
+   private:
+    static uint32_t le32(const char* p) {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    void decode() {  // reads the record at p_ into op_ and moves p_ past it
+      at_ = p_;
+      if (p_ == end_) return;
+      op_.is_delete = *p_++ == 0;
+      const uint32_t kn = le32(p_);
+      op_.key = std::string_view(p_ + 4, kn);
+      p_ += 4 + kn;
+      if (op_.is_delete) {
+        op_.value = {};
+        return;
+      }
+      const uint32_t vn = le32(p_);
+      op_.value = std::string_view(p_ + 4, vn);
+      p_ += 4 + vn;
+    }
+    const char* p_ = nullptr;
+    const char* end_ = nullptr;
+    const char* at_ = nullptr;  // start of the record in op_ (end_ when past the last)
+    Op op_;
+  };
+  struct Ops {
+    const char* b;
+    const char* e;
+    Iterator begin() const { return Iterator(b, e); }
+    Iterator end() const { return Iterator(e, e); }
+  };
+  /// The records in the order they were added.
+  Ops ops() const { return Ops{rep_.data(), rep_.data() + rep_.size()}; }
 
  private:
-  std::vector<Op> ops_;
+  void append(std::string_view s) {
+    const uint32_t n = uint32_t(s.size());
+    char len[4];
+    std::memcpy(len, &n, 4);
+    rep_.append(len, 4);
+    rep_.append(s);
+  }
+
+  std::string rep_;
+  size_t count_ = 0;
 };
 
 class KvStore {

@@ -25,12 +25,14 @@ class LevelDbStore final : public KvStore {
   }
 
   Result<void> write(const WriteBatch& batch, bool sync) override {
-    leveldb::WriteBatch wb;
+    leveldb::WriteBatch& wb = scratch_;  // reused: its buffer keeps its capacity
+    wb.Clear();
     for (const auto& op : batch.ops()) {
+      const leveldb::Slice key(op.key.data(), op.key.size());
       if (op.is_delete)
-        wb.Delete(op.key);
+        wb.Delete(key);
       else
-        wb.Put(op.key, op.value);
+        wb.Put(key, leveldb::Slice(op.value.data(), op.value.size()));
     }
     leveldb::WriteOptions opts;
     opts.sync = sync;
@@ -55,6 +57,7 @@ class LevelDbStore final : public KvStore {
  private:
   leveldb::DB* db_;
   const leveldb::FilterPolicy* filter_;
+  leveldb::WriteBatch scratch_;  // write()'s copy of the batch; callers serialise writes
 };
 
 }  // namespace

@@ -19,9 +19,9 @@ class MemoryStore final : public KvStore {
     std::lock_guard lock(mu_);
     for (const auto& op : batch.ops()) {
       if (op.is_delete)
-        map_.erase(op.key);
+        map_.erase(std::string(op.key));
       else
-        map_[op.key] = op.value;
+        map_[std::string(op.key)] = op.value;
     }
     return {};
   }
