@@ -241,8 +241,8 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   EpochChanges changes;
   changes.epoch = epoch;
   changes.balances.reserve(vault_.changed_balances().size());
-  for (const BalanceKey& k : vault_.changed_balances())
-    changes.balances.push_back(BalanceChange{k.account, k.asset, vault_.balance(k.account, k.asset)});
+  for (const Vault::BalanceSlot* b : vault_.changed_balances())
+    changes.balances.push_back(BalanceChange{b->first.account, b->first.asset, b->second.amount});
   // Sorted by (asset, account), which is also their key order: LevelDB's memtable inserts keys
   // in order much faster than scattered ones (its skip list search stays in cache).
   std::sort(changes.balances.begin(), changes.balances.end(), [](const auto& a, const auto& b) {

@@ -45,11 +45,11 @@ bool Vault::totals_hold(const Totals& t) {
   return owed && *owed == t.custody;
 }
 
-void Vault::set_balance(const BalanceKey& k, BalanceEntry& entry, Amount v) {
-  entry.amount = v;
-  if (!entry.changed) {
-    entry.changed = true;
-    changed_balances_.push_back(k);
+void Vault::set_balance(BalanceSlot& slot, Amount v) {
+  slot.second.amount = v;
+  if (!slot.second.changed) {
+    slot.second.changed = true;
+    changed_balances_.push_back(&slot);
   }
 }
 
@@ -63,22 +63,25 @@ std::optional<Reason> Vault::deposit(const Event& e, uint32_t chain) {
                                             genesis_.assets[asset].decimals);
   if (!amount) return amount.error();
 
-  BalanceKey key{e.account, asset};
-  auto it = balances_.find(key);
-  Amount old_balance = it == balances_.end() ? Amount() : it->second.amount;
-  auto balance = old_balance.checked_add(*amount);
+  // One lookup, inserting an empty entry for a new account; a rejection below removes it
+  // again, so a rejected deposit still changes nothing.
+  auto [it, inserted] = balances_.try_emplace(BalanceKey{e.account, asset});
+  auto refuse = [&, it = it, inserted = inserted](Reason r) {
+    if (inserted) balances_.erase(it);
+    return r;
+  };
+  auto balance = it->second.amount.checked_add(*amount);
   auto custody = custody_[cell(chain, asset)].checked_add(*amount);
   Totals t = totals_[asset];
   auto total_custody = t.custody.checked_add(*amount);
-  if (!balance || !custody || !total_custody) return Reason::overflow;
+  if (!balance || !custody || !total_custody) return refuse(Reason::overflow);
   auto total_balances = t.balances.checked_add(*amount);
-  if (!total_balances) return Reason::invariant_violation;
+  if (!total_balances) return refuse(Reason::invariant_violation);
   t.custody = *total_custody;
   t.balances = *total_balances;
-  if (!totals_hold(t)) return Reason::invariant_violation;
+  if (!totals_hold(t)) return refuse(Reason::invariant_violation);
 
-  if (it == balances_.end()) it = balances_.emplace(key, BalanceEntry{}).first;
-  set_balance(key, it->second, *balance);
+  set_balance(*it, *balance);
   custody_[cell(chain, asset)] = *custody;
   totals_[asset] = t;
   custody_changed_ = true;
@@ -102,8 +105,7 @@ std::optional<Reason> Vault::request_withdrawal(const Event& e, uint32_t chain, 
   if (!AssetRegistry::to_token_units(*amount, ac.decimals, token->decimals))
     return Reason::precision;
 
-  BalanceKey key{e.account, asset};
-  auto it = balances_.find(key);
+  auto it = balances_.find(BalanceKey{e.account, asset});
   Amount old_balance = it == balances_.end() ? Amount() : it->second.amount;
   auto balance = old_balance.checked_sub(*amount);
   if (!balance) return Reason::insufficient_balance;
@@ -122,7 +124,7 @@ std::optional<Reason> Vault::request_withdrawal(const Event& e, uint32_t chain, 
   WithdrawalId id = withdrawal_id(genesis_.chains[chain].chain_id, e.pos);
   if (withdrawals_.contains(id)) return Reason::invariant_violation;  // applied at most once
 
-  set_balance(key, it->second, *balance);  // it exists: the balance covered the amount
+  set_balance(*it, *balance);  // it exists: the balance covered the amount
   pending_[cell(dest, asset)] = *pending;
   totals_[asset] = t;
   custody_changed_ = true;
@@ -162,13 +164,13 @@ std::optional<Reason> Vault::claim_withdrawal(const Event& e, uint32_t chain, ui
 }
 
 void Vault::clear_changes() {
-  for (const auto& k : changed_balances_) {
-    auto it = balances_.find(k);
-    if (it == balances_.end()) continue;
-    if (it->second.amount.is_zero())
-      balances_.erase(it);  // zero entries are not kept
-    else
-      it->second.changed = false;
+  for (BalanceSlot* slot : changed_balances_) {
+    if (slot->second.amount.is_zero()) {
+      const BalanceKey k = slot->first;  // a copy: erasing frees *slot
+      balances_.erase(k);  // zero entries are not kept
+    } else {
+      slot->second.changed = false;
+    }
   }
   changed_balances_.clear();
   changed_withdrawals_.clear();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,8 +72,18 @@ class Vault {
   /// of the first that is broken ("asset USDC: custody 10 != balances 7 + pending 2").
   std::optional<std::string> check_invariants() const;
 
-  // Changes since the last clear_changes(), for persistence.
-  const std::vector<BalanceKey>& changed_balances() const { return changed_balances_; }
+  /// A balance entry: its amount, and whether it is listed in changed_balances().
+  struct BalanceEntry {
+    Amount amount;
+    bool changed = false;
+  };
+  /// A changed balance: its key and its current amount (zero when it was emptied). Points
+  /// into the vault's map (whose nodes do not move), valid until clear_changes().
+  using BalanceSlot = std::pair<const BalanceKey, BalanceEntry>;
+
+  // Changes since the last clear_changes(), for persistence. Balances in the order they first
+  // changed; pointers, so the owner reads the amounts without looking each key up again.
+  std::span<const BalanceSlot* const> changed_balances() const { return changed_balances_; }
   const std::vector<WithdrawalId>& changed_withdrawals() const { return changed_withdrawals_; }
   bool custody_changed() const { return custody_changed_; }
   void clear_changes();
@@ -92,10 +103,6 @@ class Vault {
       return std::hash<AccountId>{}(k.account) ^ (size_t(k.asset) * 0x9e3779b97f4a7c15ULL);
     }
   };
-  struct BalanceEntry {
-    Amount amount;
-    bool changed = false;  // already listed in changed_balances_
-  };
   struct Totals {  // per asset, kept in step with every transition
     Amount custody, balances, pending;
   };
@@ -105,7 +112,7 @@ class Vault {
   std::optional<Reason> request_withdrawal(const Event& e, uint32_t chain, uint64_t epoch);
   std::optional<Reason> claim_withdrawal(const Event& e, uint32_t chain, uint64_t epoch);
   static bool totals_hold(const Totals& t);
-  void set_balance(const BalanceKey& k, BalanceEntry& entry, Amount v);
+  void set_balance(BalanceSlot& slot, Amount v);
   std::optional<std::string> recompute_totals();
 
   const Genesis& genesis_;
@@ -116,7 +123,7 @@ class Vault {
   std::vector<Totals> totals_;             // [asset]
   std::unordered_map<WithdrawalId, WithdrawalRecord> withdrawals_;
 
-  std::vector<BalanceKey> changed_balances_;
+  std::vector<BalanceSlot*> changed_balances_;  // into balances_: its nodes are stable
   std::vector<WithdrawalId> changed_withdrawals_;
   bool custody_changed_ = false;
 };
