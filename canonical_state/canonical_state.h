@@ -91,6 +91,7 @@ class CanonicalState {
   std::vector<std::optional<EventPosition>> cursors_;
   bool fresh_ = true;
   bool poisoned_ = false;
+  storage::WriteBatch batch_;  // apply_batch's, kept so its buffer is not regrown every epoch
 };
 
 }  // namespace relay
