@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <leveldb/db.h>
 #include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
@@ -63,6 +65,10 @@ class LevelDbStore final : public KvStore {
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir) {
+  // LevelDB creates only the last folder of the path; a new data folder may be deeper.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail("cannot create data folder " + dir + ": " + ec.message());
   leveldb::Options options;
   options.create_if_missing = true;
   options.paranoid_checks = true;
