@@ -217,37 +217,42 @@ std::optional<std::string> Vault::finish_load() {
   return check_invariants();
 }
 
-std::optional<std::string> Vault::recompute_totals() {
+std::expected<std::vector<Vault::Totals>, std::string> Vault::sum_entries() const {
   std::vector<Totals> t(assets_);
   for (const auto& [k, v] : balances_) {
-    if (k.asset >= assets_) return "balance of an asset not in the genesis";
+    if (k.asset >= assets_) return std::unexpected("balance of an asset not in the genesis");
     auto s = t[k.asset].balances.checked_add(v.amount);
-    if (!s) return "asset " + genesis_.assets[k.asset].id.value + ": balances overflow 2^128";
+    if (!s)
+      return std::unexpected("asset " + genesis_.assets[k.asset].id.value +
+                             ": balances overflow 2^128");
     t[k.asset].balances = *s;
   }
-  for (size_t c = 0; c < genesis_.chains.size(); ++c) {
+  for (uint32_t c = 0; c < genesis_.chains.size(); ++c) {
     for (uint32_t a = 0; a < assets_; ++a) {
-      auto cu = t[a].custody.checked_add(custody_[cell(uint32_t(c), a)]);
-      auto pe = t[a].pending.checked_add(pending_[cell(uint32_t(c), a)]);
+      auto cu = t[a].custody.checked_add(custody_[cell(c, a)]);
+      auto pe = t[a].pending.checked_add(pending_[cell(c, a)]);
       if (!cu || !pe)
-        return "asset " + genesis_.assets[a].id.value + ": custody or pending overflow 2^128";
+        return std::unexpected("asset " + genesis_.assets[a].id.value +
+                               ": custody or pending overflow 2^128");
       t[a].custody = *cu;
       t[a].pending = *pe;
     }
   }
-  totals_ = std::move(t);
+  return t;
+}
+
+std::optional<std::string> Vault::recompute_totals() {
+  auto t = sum_entries();
+  if (!t) return t.error();
+  totals_ = std::move(*t);
   return std::nullopt;
 }
 
 std::optional<std::string> Vault::check_invariants() const {
   // Recomputed from the entries, not from the running totals, so a drift between them shows.
-  std::vector<Totals> t(assets_);
-  for (const auto& [k, v] : balances_) {
-    if (k.asset >= assets_) return "balance of an asset not in the genesis";
-    auto s = t[k.asset].balances.checked_add(v.amount);
-    if (!s) return "asset " + genesis_.assets[k.asset].id.value + ": balances overflow 2^128";
-    t[k.asset].balances = *s;
-  }
+  auto sums = sum_entries();
+  if (!sums) return sums.error();
+  const std::vector<Totals>& t = *sums;
   std::vector<Amount> unclaimed(custody_.size());
   for (const auto& [id, w] : withdrawals_) {
     if (w.claimed) continue;
@@ -267,11 +272,6 @@ std::optional<std::string> Vault::check_invariants() const {
       if (pe != unclaimed[cell(c, a)])
         return where + ": pending " + pe.to_decimal() + " != unclaimed withdrawals " +
                unclaimed[cell(c, a)].to_decimal();
-      auto tc = t[a].custody.checked_add(cu);
-      auto tp = t[a].pending.checked_add(pe);
-      if (!tc || !tp) return where + ": totals overflow 2^128";
-      t[a].custody = *tc;
-      t[a].pending = *tp;
     }
   }
   for (uint32_t a = 0; a < assets_; ++a) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <optional>
 #include <span>
 #include <string>
@@ -113,6 +114,8 @@ class Vault {
   std::optional<Reason> claim_withdrawal(const Event& e, uint32_t chain, uint64_t epoch);
   static bool totals_hold(const Totals& t);
   void set_balance(BalanceSlot& slot, Amount v);
+  /// Totals summed from the entries (balances, custody, pending), or the first overflow.
+  std::expected<std::vector<Totals>, std::string> sum_entries() const;
   std::optional<std::string> recompute_totals();
 
   const Genesis& genesis_;
