@@ -145,12 +145,25 @@ Result<void> CanonicalState::load() {
   return {};
 }
 
+namespace {
+// The event-list digest (docs/state.md): SHA-256("relay.events.v1" || be64(count) || each
+// event's identity, in order). One definition for apply_batch and events_digest.
+class EventListDigest {
+ public:
+  explicit EventListDigest(uint64_t count) { h_.update("relay.events.v1").update_be64(count); }
+  void add(const Hash32& identity) { h_.update(identity.span()); }
+  Hash32 finish() { return h_.finish(); }
+
+ private:
+  Sha256 h_;
+};
+}  // namespace
+
 Hash32 CanonicalState::events_digest(std::span<const Event> events) {
-  Sha256 h, item;
-  h.update("relay.events.v1");
-  h.update_be64(events.size());
-  for (const Event& e : events) h.update(event_identity(e, item).span());
-  return h.finish();
+  EventListDigest list(events.size());
+  Sha256 item;
+  for (const Event& e : events) list.add(event_identity(e, item));
+  return list.finish();
 }
 
 Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bool sync) {
@@ -163,9 +176,8 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   // Events stored as seen in this batch, per chain, in increasing position: a duplicate inside
   // the batch is found by binary search, one from an earlier batch in the store.
   std::vector<std::vector<std::pair<EventPosition, Hash32>>> batch_seen(cursors.size());
-  Sha256 hasher, list;
-  list.update("relay.events.v1");
-  list.update_be64(events.size());
+  Sha256 hasher;
+  EventListDigest list(events.size());
   uint32_t index = 0;
   std::string rec, kbuf, rkey;  // reused: the batch copies them
   // The chain of the previous event: events come grouped by chain, so comparing its name
@@ -189,7 +201,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   for (; index < events.size(); ++index) {
     const Event& e = events[index];
     const Hash32 identity = event_identity(e, hasher);
-    list.update(identity.span());
+    list.add(identity);
 
     // Rule 1: the chain must be in the genesis.
     if (last_chain == genesis_.chains.size() || genesis_.chains[last_chain].name != e.chain) {
@@ -231,10 +243,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     }
     cursors[chain] = e.pos;
     batch_seen[chain].emplace_back(e.pos, identity);
-    kbuf.assign(kSeen);
-    put_be32(kbuf, chain);
-    put_be64(kbuf, e.pos.block);
-    put_be32(kbuf, e.pos.log_index);
+    assign_seen_key(kbuf, chain, e.pos);
     wb.put(kbuf, std::string_view(reinterpret_cast<const char*>(identity.bytes.data()), 32));
 
     // Rules 4-6.

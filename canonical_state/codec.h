@@ -92,11 +92,16 @@ inline constexpr std::string_view kWithdrawal = "S/w/";          // + id(32) -> 
 inline constexpr std::string_view kEpochDigest = "S/x/";         // + epoch(be64) -> event list digest
 inline constexpr std::string_view kReceipt = "S/r/";             // + epoch(be64), index(be32)
 
+/// Writes the seen-event key into `out` (replacing it), so a hot loop can reuse one buffer.
+inline void assign_seen_key(std::string& out, uint32_t chain, EventPosition pos) {
+  out.assign(kSeen);
+  put_be32(out, chain);
+  put_be64(out, pos.block);
+  put_be32(out, pos.log_index);
+}
 inline std::string seen_key(uint32_t chain, EventPosition pos) {
-  std::string k(kSeen);
-  put_be32(k, chain);
-  put_be64(k, pos.block);
-  put_be32(k, pos.log_index);
+  std::string k;
+  assign_seen_key(k, chain, pos);
   return k;
 }
 

@@ -37,22 +37,6 @@ struct VerifyWithdrawalOptions {
   bool json = false;
 };
 
-// A decimal epoch number below 2^64 (CLI11 would wrap "-1" around for an unsigned option).
-Result<uint64_t> parse_epoch(const std::string& s) {
-  uint64_t v = 0;
-  bool ok = !s.empty() && s.size() <= 20;
-  for (char c : s) {
-    if (!ok || c < '0' || c > '9' || v > (UINT64_MAX - uint64_t(c - '0')) / 10) {
-      ok = false;
-      break;
-    }
-    v = v * 10 + uint64_t(c - '0');
-  }
-  if (!ok) return fail("--epoch: " + s + " is not an epoch number (a decimal integer, 0 or more)");
-  return v;
-}
-
-
 int run_commitment(const CommitmentOptions& o) {
   const auto epoch = parse_epoch(o.epoch);
   if (!epoch) return die(epoch.error().message);

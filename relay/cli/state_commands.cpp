@@ -13,7 +13,7 @@ namespace {
 
 struct Options {
   std::string genesis, data;
-  uint64_t epoch = 0;
+  std::string epoch;
   bool json = false;
 };
 
@@ -82,9 +82,11 @@ int run_solvency(const Options& o) {
 }
 
 int run_receipts(const Options& o) {
+  const auto epoch = parse_epoch(o.epoch);
+  if (!epoch) return die(epoch.error().message);
   auto opened = open_state(o);
   if (!opened) return die(opened.error().message);
-  auto receipts = (*opened)->state->receipts(o.epoch);
+  auto receipts = (*opened)->state->receipts(*epoch);
   if (!receipts) return die(receipts.error().message);
   nlohmann::json out = nlohmann::json::array();
   for (const Receipt& r : *receipts) {
@@ -103,7 +105,7 @@ int run_receipts(const Options& o) {
       std::cout << "epoch " << r["epoch"] << " #" << r["index"] << " " << r["chain"].get<std::string>()
                 << " block " << r["block"] << " log " << r["log_index"] << ": "
                 << r["reason"].get<std::string>() << "\n";
-    if (out.empty()) std::cout << "no rejected events in epoch " << o.epoch << "\n";
+    if (out.empty()) std::cout << "no rejected events in epoch " << *epoch << "\n";
   }
   return 0;
 }
@@ -130,15 +132,7 @@ void add_state_commands(CLI::App& app) {
   CLI::App* receipts = app.add_subcommand(
       "receipts", "The events rejected in one epoch, with their reasons, from a data folder.");
   common(receipts, *r);
-  receipts->add_option("--epoch", r->epoch, "epoch number")
-      ->required()
-      ->check(CLI::Validator(
-          [](std::string& v) -> std::string {
-            // CLI11 would silently wrap "-1" into 2^64-1 for an unsigned option.
-            bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-            return digits ? "" : "must be a non-negative integer, got \"" + v + "\"";
-          },
-          "EPOCH"));
+  receipts->add_option("--epoch", r->epoch, "epoch number (0 is the first)")->required();
   receipts->callback([r]() { throw CLI::RuntimeError(run_receipts(*r)); });
 }
 

@@ -40,6 +40,20 @@ Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& 
   return storage::open_leveldb(data);
 }
 
+Result<uint64_t> parse_epoch(const std::string& s) {
+  uint64_t v = 0;
+  bool ok = !s.empty() && s.size() <= 20;
+  for (char c : s) {
+    if (!ok || c < '0' || c > '9' || v > (UINT64_MAX - uint64_t(c - '0')) / 10) {
+      ok = false;
+      break;
+    }
+    v = v * 10 + uint64_t(c - '0');
+  }
+  if (!ok) return fail("--epoch: " + s + " is not an epoch number (a decimal integer, 0 or more)");
+  return v;
+}
+
 int die(const std::string& message) {
   std::cerr << "relayctl: " << message << "\n";
   return 2;

@@ -24,6 +24,10 @@ Result<std::optional<Hash32>> parse_root_option(const std::string& value);
 /// Opens an existing data folder, refusing a path that is not one (LevelDB would create it).
 Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& data);
 
+/// An `--epoch` value: decimal digits below 2^64. (CLI11 would silently wrap "-1" into
+/// 2^64-1 for an unsigned option, so epochs are taken as strings and parsed here.)
+Result<uint64_t> parse_epoch(const std::string& s);
+
 /// Prints "relayctl: <message>" to stderr and returns the exit code for a failed command.
 int die(const std::string& message);
 
