@@ -13,9 +13,7 @@
 // mean anything (tmpfs makes fsync free).
 #include <benchmark/benchmark.h>
 #include <leveldb/db.h>
-#include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
-#include <leveldb/helpers/memenv.h>
 #include <leveldb/write_batch.h>
 
 #include <chrono>
@@ -161,69 +159,18 @@ void BM_StateApplyInMemory(benchmark::State& st) {
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }
 
-// LevelDB itself with its in-memory Env (leveldb/helpers/memenv.h): the same memtable, write
-// batches and compactions as on disk, with no file I/O and no fsync. The fastest honest "no
+// LevelDB itself with its in-memory Env (storage::open_leveldb_in_memory): the same memtable,
+// write batches and compactions as on disk, with no file I/O and no fsync. The fastest honest "no
 // disk" path, and the one to compare the durable figure with: the difference is the disk.
-class MemEnvLevelDbStore final : public storage::KvStore {
- public:
-  MemEnvLevelDbStore() : env_(leveldb::NewMemEnv(leveldb::Env::Default())) {
-    leveldb::Options options;
-    options.env = env_.get();
-    options.create_if_missing = true;
-    options.paranoid_checks = true;
-    options.write_buffer_size = 64 << 20;  // as storage::open_leveldb
-    options.filter_policy = filter_.get();
-    leveldb::DB* db = nullptr;
-    if (!leveldb::DB::Open(options, "/mem", &db).ok()) std::abort();
-    db_.reset(db);
-  }
-  Result<std::optional<std::string>> get(std::string_view key) const override {
-    std::string v;
-    auto s = db_->Get(leveldb::ReadOptions(), leveldb::Slice(key.data(), key.size()), &v);
-    if (s.IsNotFound()) return std::optional<std::string>{};
-    if (!s.ok()) return fail(s.ToString());
-    return std::optional<std::string>{std::move(v)};
-  }
-  Result<void> write(const storage::WriteBatch& batch, bool sync) override {
-    leveldb::WriteBatch& wb = scratch_;  // reused: its buffer keeps its capacity
-    wb.Clear();
-    for (const auto& op : batch.ops()) {
-      const leveldb::Slice key(op.key.data(), op.key.size());
-      if (op.is_delete)
-        wb.Delete(key);
-      else
-        wb.Put(key, leveldb::Slice(op.value.data(), op.value.size()));
-    }
-    leveldb::WriteOptions o;
-    o.sync = sync;
-    auto s = db_->Write(o, &wb);
-    if (!s.ok()) return fail(s.ToString());
-    return {};
-  }
-  Result<void> scan(
-      std::string_view prefix,
-      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
-    for (it->Seek(leveldb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-      std::string_view k(it->key().data(), it->key().size());
-      if (k.substr(0, prefix.size()) != prefix) break;
-      if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
-    }
-    return {};
-  }
-
- private:
-  std::unique_ptr<const leveldb::FilterPolicy> filter_{leveldb::NewBloomFilterPolicy(10)};
-  std::unique_ptr<leveldb::Env> env_;
-  std::unique_ptr<leveldb::DB> db_;  // destroyed before the Env it lives in
-  leveldb::WriteBatch scratch_;      // as storage's LevelDbStore
-};
-
 void BM_StateApplyInMemoryLevelDb(benchmark::State& st) {
   const auto& w = workload(size_t(st.range(0)));
   for (auto _ : st) {
-    MemEnvLevelDbStore store;
-    st.SetIterationTime(apply_all(st, store, w, false));
+    auto store = storage::open_leveldb_in_memory();
+    if (!store) {
+      st.SkipWithError(store.error().message.c_str());
+      return;
+    }
+    st.SetIterationTime(apply_all(st, **store, w, false));
   }
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }

@@ -140,6 +140,10 @@ class KvStore {
 /// LevelDB's reason (locked by another process, corrupt, not writable).
 Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir);
 
+/// LevelDB with its in-memory Env: the same memtable, batches and compactions as on disk, with
+/// no file I/O and no fsync. For tests and benchmarks; gone when the store is destroyed.
+Result<std::unique_ptr<KvStore>> open_leveldb_in_memory();
+
 /// An in-memory store with the same semantics, for unit tests of single classes.
 std::unique_ptr<KvStore> make_memory_store();
 

@@ -1,7 +1,9 @@
 #include <filesystem>
 
 #include <leveldb/db.h>
+#include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
+#include <leveldb/helpers/memenv.h>
 #include <leveldb/write_batch.h>
 
 #include "storage/kv_store.h"
@@ -11,9 +13,11 @@ namespace {
 
 class LevelDbStore final : public KvStore {
  public:
-  LevelDbStore(leveldb::DB* db, const leveldb::FilterPolicy* filter) : db_(db), filter_(filter) {}
+  LevelDbStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
+               std::unique_ptr<leveldb::Env> env)
+      : db_(db), filter_(filter), env_(std::move(env)) {}
   ~LevelDbStore() override {
-    delete db_;
+    delete db_;  // before the Env it may live in
     delete filter_;
   }
 
@@ -59,9 +63,29 @@ class LevelDbStore final : public KvStore {
  private:
   leveldb::DB* db_;
   const leveldb::FilterPolicy* filter_;
+  std::unique_ptr<leveldb::Env> env_;  // only for an in-memory database
   leveldb::WriteBatch scratch_;  // write()'s copy of the batch; callers serialise writes
 };
 
+}  // namespace
+
+namespace {
+Result<std::unique_ptr<KvStore>> open_with(const std::string& dir,
+                                           std::unique_ptr<leveldb::Env> env) {
+  leveldb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.write_buffer_size = 64 << 20;
+  options.filter_policy = leveldb::NewBloomFilterPolicy(10);
+  if (env) options.env = env.get();
+  leveldb::DB* db = nullptr;
+  leveldb::Status s = leveldb::DB::Open(options, dir, &db);
+  if (!s.ok()) {
+    delete options.filter_policy;
+    return fail("cannot open data folder " + dir + ": " + s.ToString());
+  }
+  return std::unique_ptr<KvStore>(new LevelDbStore(db, options.filter_policy, std::move(env)));
+}
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir) {
@@ -69,18 +93,11 @@ Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail("cannot create data folder " + dir + ": " + ec.message());
-  leveldb::Options options;
-  options.create_if_missing = true;
-  options.paranoid_checks = true;
-  options.write_buffer_size = 64 << 20;
-  options.filter_policy = leveldb::NewBloomFilterPolicy(10);
-  leveldb::DB* db = nullptr;
-  leveldb::Status s = leveldb::DB::Open(options, dir, &db);
-  if (!s.ok()) {
-    delete options.filter_policy;
-    return fail("cannot open data folder " + dir + ": " + s.ToString());
-  }
-  return std::unique_ptr<KvStore>(new LevelDbStore(db, options.filter_policy));
+  return open_with(dir, nullptr);
+}
+
+Result<std::unique_ptr<KvStore>> open_leveldb_in_memory() {
+  return open_with("/mem", std::unique_ptr<leveldb::Env>(leveldb::NewMemEnv(leveldb::Env::Default())));
 }
 
 }  // namespace relay::storage

@@ -1,0 +1,64 @@
+// The LevelDB seam: a new data folder's parents are created, an impossible path is refused
+// naming it, and the in-memory variant behaves like the disk one.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/kv_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace relay::storage {
+namespace {
+
+void round_trip(KvStore& store) {
+  WriteBatch wb;
+  wb.put("k/1", "one");
+  wb.put("k/2", "two");
+  wb.put("z", "other");
+  ASSERT_TRUE(store.write(wb, true));
+  WriteBatch del;
+  del.del("k/1");
+  ASSERT_TRUE(store.write(del, true));
+  EXPECT_EQ(**store.get("k/2"), "two");
+  EXPECT_FALSE(*store.get("k/1"));
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store.scan("k/", [&](std::string_view k, std::string_view v) {
+    seen.push_back(std::string(k) + "=" + std::string(v));
+    return true;
+  }));
+  EXPECT_EQ(seen, std::vector<std::string>{"k/2=two"});
+}
+
+TEST(LevelDbStore, CreatesTheParentsOfANewDataFolder) {
+  test::TempDir dir;
+  const std::string deep = dir / "a/b/c";
+  auto store = open_leveldb(deep);
+  ASSERT_TRUE(store) << store.error().message;
+  round_trip(**store);
+  EXPECT_TRUE(std::filesystem::exists(deep + "/CURRENT"));
+}
+
+TEST(LevelDbStore, RefusesAFolderThatCannotBeCreated) {
+  test::TempDir dir;
+  const std::string file = dir / "plain-file";
+  { std::ofstream(file) << "x"; }
+  auto store = open_leveldb(file + "/db");
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().message.find("cannot create data folder " + file + "/db"),
+            std::string::npos)
+      << store.error().message;
+}
+
+TEST(LevelDbStore, InMemoryBehavesLikeDiskAndLeavesNothingBehind) {
+  auto store = open_leveldb_in_memory();
+  ASSERT_TRUE(store) << store.error().message;
+  round_trip(**store);
+  EXPECT_FALSE(std::filesystem::exists("/mem"));
+  auto fresh = open_leveldb_in_memory();
+  ASSERT_TRUE(fresh);
+  EXPECT_FALSE(*(*fresh)->get("k/2"));
+}
+
+}  // namespace
+}  // namespace relay::storage
