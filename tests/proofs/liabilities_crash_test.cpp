@@ -22,19 +22,13 @@ namespace {
 using testing::account_n;
 using testing::reference_root;
 
-Genesis genesis() {
-  Genesis g;
-  g.assets.resize(2);
-  g.assets[0].id.value = "USDC";
-  g.assets[1].id.value = "ETH";
-  return g;
-}
+using testing::two_assets;
 
 // The child: commits epochs forever (until killed), reporting each on `fd`.
 [[noreturn]] void commit_loop(const std::string& dir, int fd) {
   auto store = storage::open_leveldb(dir);
   if (!store) _exit(10);
-  auto trees = LiabilitiesTrees::open(genesis(), **store);
+  auto trees = LiabilitiesTrees::open(two_assets(), **store);
   if (!trees) _exit(11);
   for (uint64_t e = (*trees)->epoch().value_or(0) + 1; e < 1'000'000; ++e) {
     std::mt19937_64 rng(e);
@@ -102,7 +96,7 @@ TEST(LiabilitiesCrash, RootAfterSigkillEqualsCleanRecomputationOfCommittedBalanc
 
     auto store = storage::open_leveldb(dir.string());
     ASSERT_TRUE(store) << store.error().message;
-    auto trees = LiabilitiesTrees::open(genesis(), **store);
+    auto trees = LiabilitiesTrees::open(two_assets(), **store);
     ASSERT_TRUE(trees) << trees.error().message;
     auto state_epoch = (*store)->get("S/epoch");
     ASSERT_TRUE(state_epoch && *state_epoch);
@@ -117,7 +111,7 @@ TEST(LiabilitiesCrash, RootAfterSigkillEqualsCleanRecomputationOfCommittedBalanc
         balances[*AccountId::from_hex(k.substr(k.size() - 66))] = *Amount::from_decimal(v);
         return true;
       });
-      const NodeRef clean = reference_root(genesis().assets[a].id.value, balances);
+      const NodeRef clean = reference_root(two_assets().assets[a].id.value, balances);
       EXPECT_EQ((*trees)->tree(a).root(), clean.hash) << "round " << round << " asset " << a;
       EXPECT_EQ((*trees)->tree(a).total(), clean.sum);
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "canonical_state/commit_observer.h"
+#include "vault/genesis.h"
 #include "proofs/sum_tree.h"
 #include "proofs/sum_tree_hash.h"
 
@@ -22,6 +23,15 @@ inline AccountId account_n(uint64_t n) {
 }
 
 using Model = std::map<AccountId, Amount>;
+
+/// A genesis with just two assets, USDC (index 0) and ETH (1): all the trees read of it.
+inline Genesis two_assets() {
+  Genesis g;
+  g.assets.resize(2);
+  g.assets[0].id.value = "USDC";
+  g.assets[1].id.value = "ETH";
+  return g;
+}
 
 /// An epoch that changes only balances (the liabilities trees read nothing else).
 inline EpochChanges epoch_of(uint64_t epoch, std::vector<BalanceChange> balances = {}) {

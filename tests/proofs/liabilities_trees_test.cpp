@@ -16,13 +16,7 @@ namespace {
 using testing::account_n;
 using testing::reference_root;
 
-Genesis two_assets() {
-  Genesis g;
-  g.assets.resize(2);
-  g.assets[0].id.value = "USDC";
-  g.assets[1].id.value = "ETH";
-  return g;
-}
+using testing::two_assets;
 
 // A random epoch: changes sorted by (asset, account) as the canonical state gives them.
 EpochChanges random_epoch(uint64_t epoch, std::mt19937_64& rng, size_t accounts, size_t n) {
