@@ -22,7 +22,7 @@
 #include "proofs/liabilities_trees.h"
 #include "proofs/secp256k1.h"
 #include "storage/kv_store.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/relayctl.h"
 #include "vault/genesis.h"
 #include "vault/sha256.h"
 #include "vault/vault.h"
@@ -35,32 +35,14 @@ using testing::ProcessResult;
 using testing::TempDir;
 
 const std::string kGenesis = RELAY_SOURCE_DIR "/deploy/devnet/genesis.json";
-const std::string kRelayctl = RELAY_BIN_DIR "/relayctl";
 const std::string kUsdcAlpha = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
 const std::string kAlice = "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const std::string kBob = "0x00000000000000000000000070997970c51812dc3a010c7d01dc720c6a3e7f75";
 
-ProcessResult relayctl(std::vector<std::string> args) {
-  args.insert(args.begin(), kRelayctl);
-  return testing::run_process(args);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-json parse_ok(const ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  json j = json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.out;
-  return j;
-}
-
-std::string write(const TempDir& d, const std::string& name, const std::string& text) {
-  std::ofstream(d / name) << text;
-  return d / name;
-}
+using testing::read_text;
+using testing::relayctl;
+using testing::write;
+json parse_ok(const ProcessResult& r) { return testing::json_ok(r); }
 
 std::string deposit(const std::string& chain, int block, int log, const std::string& token,
                     const std::string& account, const std::string& amount) {

@@ -14,7 +14,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "storage/kv_store.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/relayctl.h"
 #include "tests/support/workload.h"
 #include "vault/genesis.h"
 
@@ -30,29 +30,17 @@ const std::string kDevnetEvents = RELAY_SOURCE_DIR "/deploy/devnet/events.jsonl"
 
 ProcessResult replay(const std::string& genesis, const std::string& events,
                      const std::string& data) {
-  return testing::run_process({RELAY_BIN_DIR "/relayctl", "replay", "--genesis", genesis,
-                               "--events", events, "--data", data, "--json"});
+  return testing::relayctl(
+      {"replay", "--genesis", genesis, "--events", events, "--data", data, "--json"});
 }
 
 // Runs a replay that must succeed and returns its summary.
 json replay_ok(const std::string& genesis, const std::string& events, const std::string& data) {
-  ProcessResult r = replay(genesis, events, data);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  json out = json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(out.is_discarded()) << "not one JSON object: " << r.out;
-  return out;
+  return testing::json_ok(replay(genesis, events, data));
 }
 
-std::string write(const TempDir& dir, const std::string& name, const std::string& text) {
-  std::string path = dir / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using testing::read_text;
+using testing::write;
 
 std::string lines(const std::vector<std::string>& ls) {
   std::string s;
