@@ -223,14 +223,10 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
                                  [](const auto& x, const EventPosition& p) { return x.first < p; });
       if (it != in_batch.end() && it->first == e.pos) {
         seen = it->second;
-      } else if (!cursors_[chain] || e.pos <= *cursors_[chain]) {
-        auto v = store_.get(seen_key(chain, e.pos));
-        if (!v) return std::unexpected(v.error());
-        if (*v) {
-          Reader r(**v);
-          seen = r.bytes<Hash32>();
-          if (!r.done()) return fail("data folder is corrupt: bad seen-event record");
-        }
+      } else if (cursors_[chain] && e.pos <= *cursors_[chain]) {
+        auto found = find_seen(chain, e.pos);
+        if (!found) return std::unexpected(found.error());
+        seen = *found;
       }
       if (!seen) {
         reject(e, Reason::out_of_order, identity);
@@ -243,14 +239,24 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     }
     cursors[chain] = e.pos;
     batch_seen[chain].emplace_back(e.pos, identity);
-    assign_seen_key(kbuf, chain, e.pos);
-    wb.put(kbuf, std::string_view(reinterpret_cast<const char*>(identity.bytes.data()), 32));
 
     // Rules 4-6.
     if (auto reason = vault_.apply(e, chain, epoch))
       reject(e, *reason, identity);
     else
       ++stats.applied;
+  }
+
+  // The events stored as seen, in groups per chain (codec.h, kSeenGroupMax).
+  for (uint32_t c = 0; c < batch_seen.size(); ++c) {
+    const auto& seen = batch_seen[c];
+    for (size_t g = 0; g < seen.size(); g += kSeenGroupMax) {
+      const size_t end = std::min(seen.size(), g + kSeenGroupMax);
+      assign_seen_key(kbuf, c, seen[g].first);
+      rec.clear();
+      for (size_t i = g; i < end; ++i) put_seen_record(rec, seen[i].first, seen[i].second);
+      wb.put(kbuf, rec);
+    }
   }
 
   // The vault's changes, the cursors, and the epoch's bookkeeping, in the same batch.
@@ -373,6 +379,34 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   next_epoch_ = epoch + 1;
   fresh_ = false;
   return stats;
+}
+
+Result<std::optional<Hash32>> CanonicalState::find_seen(uint32_t chain, EventPosition pos) const {
+  std::string prefix(kSeen);
+  put_be32(prefix, chain);
+  auto group = store_.floor(prefix, seen_key(chain, pos));
+  if (!group) return std::unexpected(group.error());
+  if (!*group) return std::optional<Hash32>{};
+  Reader kr(std::string_view((*group)->key).substr(prefix.size()));
+  EventPosition first;
+  first.block = kr.be64();
+  first.log_index = kr.be32();
+  const std::string_view v = (*group)->value;
+  if (!kr.done() || !seen_group_ok(v, first))
+    return fail("data folder is corrupt: bad seen-event record");
+  // Binary search by position among the group's records.
+  size_t lo = 0, hi = v.size() / kSeenRecordSize;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (seen_record_position(v, mid) < pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == v.size() / kSeenRecordSize || seen_record_position(v, lo) != pos)
+    return std::optional<Hash32>{};
+  Reader r(v.substr(lo * kSeenRecordSize + 12, 32));
+  return std::optional<Hash32>{r.bytes<Hash32>()};
 }
 
 Hash32 CanonicalState::state_digest() const {

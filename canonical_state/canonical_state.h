@@ -81,6 +81,8 @@ class CanonicalState {
  private:
   CanonicalState(const Genesis& genesis, storage::KvStore& store, CommitObserver* observer);
   Result<void> load();
+  /// The identity stored for an event seen at `pos` on `chain` in a committed epoch, if any.
+  Result<std::optional<Hash32>> find_seen(uint32_t chain, EventPosition pos) const;
 
   const Genesis& genesis_;
   storage::KvStore& store_;

@@ -85,7 +85,7 @@ inline constexpr std::string_view kMetaNetwork = "S/m/net";      // -> network i
 inline constexpr std::string_view kMetaEpoch = "S/m/epoch";      // -> next epoch (be64)
 inline constexpr std::string_view kMetaHistory = "S/m/hist";     // -> history hash (32)
 inline constexpr std::string_view kCursor = "S/h/";              // + chain(be32) -> block, log
-inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> identity
+inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> seen group
 inline constexpr std::string_view kBalance = "S/b/";             // + asset(be32), account(32)
 inline constexpr std::string_view kCustody = "S/c/";             // + chain, asset -> custody, pending
 inline constexpr std::string_view kWithdrawal = "S/w/";          // + id(32) -> record
@@ -103,6 +103,45 @@ inline std::string seen_key(uint32_t chain, EventPosition pos) {
   std::string k;
   assign_seen_key(k, chain, pos);
   return k;
+}
+
+// Seen events are stored in groups (docs/state.md, "Storage layout"): up to kSeenGroupMax
+// events of one chain and one epoch, in increasing position, as one value under the seen key
+// of the first. Each record: be64 block, be32 log index, identity (32). One key per group
+// instead of one per event: LevelDB's cost is mostly per key, and an event's record is then
+// 44 bytes of a larger value.
+inline constexpr size_t kSeenRecordSize = 44;
+inline constexpr size_t kSeenGroupMax = 64;
+
+inline void put_seen_record(std::string& s, EventPosition pos, const Hash32& identity) {
+  put_be64(s, pos.block);
+  put_be32(s, pos.log_index);
+  put_bytes(s, identity);
+}
+
+/// The position of record i of a group value (which holds at least i + 1 records).
+inline EventPosition seen_record_position(std::string_view group, size_t i) {
+  Reader r(group.substr(i * kSeenRecordSize, 12));
+  EventPosition p;
+  p.block = r.be64();
+  p.log_index = r.be32();
+  return p;
+}
+
+/// Whether a group value is well formed: 1 to kSeenGroupMax whole records, positions strictly
+/// increasing, the first at `first` (the position in its key).
+inline bool seen_group_ok(std::string_view group, EventPosition first) {
+  if (group.empty() || group.size() % kSeenRecordSize != 0 ||
+      group.size() > kSeenGroupMax * kSeenRecordSize)
+    return false;
+  EventPosition prev = seen_record_position(group, 0);
+  if (prev != first) return false;
+  for (size_t i = 1; i < group.size() / kSeenRecordSize; ++i) {
+    EventPosition p = seen_record_position(group, i);
+    if (!(prev < p)) return false;
+    prev = p;
+  }
+  return true;
 }
 
 }  // namespace relay::codec

@@ -129,6 +129,16 @@ class KvStore {
   /// Applies the batch atomically. With `sync`, returns only once it is on stable storage.
   virtual Result<void> write(const WriteBatch& batch, bool sync) = 0;
 
+  /// An entry: a key and its value.
+  struct Entry {
+    std::string key, value;
+  };
+  /// The entry with the greatest key <= `key` among those starting with `prefix` (`key` starts
+  /// with `prefix`), or nullopt when there is none. One seek: how a record that covers a range
+  /// of keys (and is stored under the first) is found.
+  virtual Result<std::optional<Entry>> floor(std::string_view prefix,
+                                             std::string_view key) const = 0;
+
   /// Calls fn(key, value) for each key starting with `prefix`, in key order, until fn returns
   /// false.
   virtual Result<void> scan(std::string_view prefix,

@@ -47,6 +47,22 @@ class LevelDbStore final : public KvStore {
     return {};
   }
 
+  Result<std::optional<Entry>> floor(std::string_view prefix,
+                                     std::string_view key) const override {
+    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+    const leveldb::Slice target(key.data(), key.size());
+    it->Seek(target);
+    if (!it->Valid())
+      it->SeekToLast();
+    else if (it->key() != target)
+      it->Prev();
+    if (!it->status().ok()) return fail("leveldb seek: " + it->status().ToString());
+    if (!it->Valid()) return std::optional<Entry>{};
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(prefix)) return std::optional<Entry>{};
+    return std::optional<Entry>{Entry{std::string(k), it->value().ToString()}};
+  }
+
   Result<void> scan(std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn)
       const override {

@@ -67,6 +67,69 @@ TEST_F(Persistence, HeightsOnlyMoveForwardAcrossRestart) {
   EXPECT_EQ(cs->vault().balance(account(1), 1), Amount(71));
 }
 
+// Seen events are stored in groups of up to codec::kSeenGroupMax per chain and epoch: every
+// event of a committed epoch, first, last and either side of a group boundary, is still found
+// as seen after a restart, and a position between two seen ones is still out of order.
+TEST_F(Persistence, EverySeenEventIsFoundAcrossGroupBoundariesAfterRestart) {
+  const size_t n = 2 * codec::kSeenGroupMax + 3;  // three groups on alpha in one epoch
+  std::vector<Event> batch;
+  for (size_t i = 0; i < n; ++i)  // two per block: positions (10 + i/2, 2*(i%2))
+    batch.push_back(deposit("alpha", 10 + i / 2, uint32_t(2 * (i % 2)), kUsdcAlpha,
+                            account(uint8_t(i % 7)), std::to_string(i + 1)));
+  batch.push_back(deposit("beta", 5, 0, kUsdcBeta, account(1), "1000000000000"));
+  {
+    auto store = *storage::open_leveldb(dir.path());
+    auto cs = *CanonicalState::open(g, *store);
+    auto stats = cs->apply_batch(batch);
+    ASSERT_TRUE(stats);
+    ASSERT_EQ(stats->applied, n + 1);
+    // Three groups for alpha, one for beta.
+    size_t groups = 0;
+    ASSERT_TRUE(store->scan(codec::kSeen, [&](std::string_view, std::string_view) {
+      return ++groups, true;
+    }));
+    EXPECT_EQ(groups, 4u);
+  }
+  auto store = *storage::open_leveldb(dir.path());
+  auto cs = *CanonicalState::open(g, *store);
+  std::vector<Event> again;
+  for (size_t i : {size_t(0), codec::kSeenGroupMax - 1, codec::kSeenGroupMax,
+                   codec::kSeenGroupMax + 1, 2 * codec::kSeenGroupMax, n - 1})
+    again.push_back(batch[i]);
+  Event changed = batch[codec::kSeenGroupMax];
+  changed.amount = "424242";
+  again.push_back(changed);                                            // conflict
+  again.push_back(deposit("alpha", 10, 1, kUsdcAlpha, account(1), "5"));  // between two seen
+  again.push_back(deposit("alpha", 9, 0, kUsdcAlpha, account(1), "5"));   // before the first
+  again.push_back(batch[n]);                                           // beta's, duplicate
+  auto stats = cs->apply_batch(again);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->duplicates, 7u);
+  EXPECT_EQ(stats->rejected[size_t(Reason::conflict)], 1u);
+  EXPECT_EQ(stats->rejected[size_t(Reason::out_of_order)], 2u);
+  EXPECT_EQ(stats->applied, 0u);
+}
+
+TEST_F(Persistence, ADamagedSeenGroupIsAnErrorNotANewEvent) {
+  {
+    auto store = *storage::open_leveldb(dir.path());
+    auto cs = *CanonicalState::open(g, *store);
+    ASSERT_TRUE(cs->apply_batch(history()[0]));
+    // alpha's group (one event at 1/0) loses its last byte.
+    storage::WriteBatch wb;
+    std::string key = codec::seen_key(0, {1, 0});
+    auto v = store->get(key);
+    ASSERT_TRUE(v && *v);
+    wb.put(key, (*v)->substr(0, (*v)->size() - 1));
+    ASSERT_TRUE(store->write(wb, true));
+  }
+  auto store = *storage::open_leveldb(dir.path());
+  auto cs = *CanonicalState::open(g, *store);
+  auto r = cs->apply_batch(std::vector<Event>{history()[0][0]});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "data folder is corrupt: bad seen-event record");
+}
+
 TEST_F(Persistence, RefusesAFolderOfAnotherNetwork) {
   {
     auto store = *storage::open_leveldb(dir.path());

@@ -50,6 +50,10 @@ class ReportingStore final : public storage::KvStore {
   Result<std::optional<std::string>> get(std::string_view key) const override {
     return inner_.get(key);
   }
+  Result<std::optional<Entry>> floor(std::string_view prefix,
+                                     std::string_view key) const override {
+    return inner_.floor(prefix, key);
+  }
   Result<void> scan(
       std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {

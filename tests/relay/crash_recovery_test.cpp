@@ -41,9 +41,14 @@ struct Reference {
   Hash32 last_epoch_digest;                            // epoch_digest(n - 1)
 };
 
-size_t count_prefix(const storage::KvStore& store, std::string_view prefix) {
+// The events stored as seen: the records in every seen group (codec.h).
+size_t count_seen_events(const storage::KvStore& store) {
   size_t n = 0;
-  auto r = store.scan(prefix, [&](std::string_view, std::string_view) { return ++n, true; });
+  auto r = store.scan(codec::kSeen, [&](std::string_view, std::string_view v) {
+    EXPECT_EQ(v.size() % codec::kSeenRecordSize, 0u);
+    n += v.size() / codec::kSeenRecordSize;
+    return true;
+  });
   EXPECT_TRUE(r.has_value());
   return n;
 }
@@ -76,7 +81,7 @@ class CrashRecoveryTest : public ::testing::Test {
       ASSERT_TRUE(stats) << stats.error().message;
       Reference r = ref_.back();
       r.digest = (*state)->state_digest();
-      r.seen = count_prefix(*store, codec::kSeen);
+      r.seen = count_seen_events(*store);
       r.applied += stats->applied;
       r.duplicates += stats->duplicates;
       r.rejected += stats->rejected_total();
@@ -150,7 +155,7 @@ class CrashRecoveryTest : public ::testing::Test {
     EXPECT_FALSE(cs.vault().check_invariants());
     // The seen-event records are outside the digest: every one of the committed epochs is there
     // and none of the next one.
-    EXPECT_EQ(count_prefix(**db, codec::kSeen), r.seen) << "at epoch " << n;
+    EXPECT_EQ(count_seen_events(**db), r.seen) << "at epoch " << n;
     auto next = cs.epoch_digest(n);
     EXPECT_TRUE(next && !next->has_value()) << "a record of epoch " << n << " without the epoch";
     auto receipts = cs.receipts(n);
