@@ -1,10 +1,13 @@
 #include "vault/vault.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "vault/sha256.h"
 
 namespace relay {
+
+static_assert(sizeof(Vault::BalanceSlot) == 64, "one balance slot per cache line");
 
 WithdrawalId withdrawal_id(ChainId origin, EventPosition pos) {
   Sha256 h;
@@ -21,8 +24,43 @@ Vault::Vault(const Genesis& genesis)
       totals_(assets_) {}
 
 Amount Vault::balance(const AccountId& account, uint32_t asset) const {
-  auto it = balances_.find(BalanceKey{account, asset});
-  return it == balances_.end() ? Amount() : it->second.amount;
+  auto it = balance_index_.find(BalanceKey{account, asset});
+  return it == balance_index_.end() ? Amount() : slots_[it->second].second.amount;
+}
+
+Vault::BalanceSlot* Vault::find_slot(const BalanceKey& k) {
+  auto it = balance_index_.find(k);
+  return it == balance_index_.end() ? nullptr : &slots_[it->second];
+}
+
+Vault::BalanceSlot& Vault::add_slot(const BalanceKey& k) {
+  if (slots_.size() == slots_.capacity()) {
+    // Growing moves every slot: move them by hand, to re-point changed_balances_ while the
+    // old slots are still alive.
+    std::vector<BalanceSlot> bigger;
+    bigger.reserve(std::max<size_t>(64, 2 * slots_.capacity()));
+    bigger.insert(bigger.end(), slots_.begin(), slots_.end());
+    for (BalanceSlot*& p : changed_balances_) p = bigger.data() + (p - slots_.data());
+    slots_.swap(bigger);
+  }
+  balance_index_.emplace(k, static_cast<uint32_t>(slots_.size()));
+  return slots_.emplace_back(BalanceSlot{k, false, {}});
+}
+
+void Vault::prefetch(const Event& e, uint32_t chain) const {
+  uint32_t asset;
+  if (e.type == EventType::deposit) {
+    auto token = registry_.token(chain, e.token);
+    if (!token) return;
+    asset = static_cast<uint32_t>(token->asset);
+  } else if (e.type == EventType::withdrawal_request) {
+    auto a = registry_.asset(e.asset);
+    if (!a) return;
+    asset = static_cast<uint32_t>(*a);
+  } else {
+    return;
+  }
+  balance_index_.prefetch(BalanceKey{e.account, asset});
 }
 
 const WithdrawalRecord* Vault::withdrawal(const WithdrawalId& id) const {
@@ -47,8 +85,8 @@ bool Vault::totals_hold(const Totals& t) {
 
 void Vault::set_balance(BalanceSlot& slot, Amount v) {
   slot.second.amount = v;
-  if (!slot.second.changed) {
-    slot.second.changed = true;
+  if (!slot.changed) {
+    slot.changed = true;
     changed_balances_.push_back(&slot);
   }
 }
@@ -63,25 +101,24 @@ std::optional<Reason> Vault::deposit(const Event& e, uint32_t chain) {
                                             genesis_.assets[asset].decimals);
   if (!amount) return amount.error();
 
-  // One lookup, inserting an empty entry for a new account; a rejection below removes it
-  // again, so a rejected deposit still changes nothing.
-  auto [it, inserted] = balances_.try_emplace(BalanceKey{e.account, asset});
-  auto refuse = [&, it = it, inserted = inserted](Reason r) {
-    if (inserted) balances_.erase(it);
-    return r;
-  };
-  auto balance = it->second.amount.checked_add(*amount);
+  // A new account gets its slot only once the deposit is accepted, so a rejected deposit
+  // changes nothing.
+  const BalanceKey key{e.account, asset};
+  BalanceSlot* slot = find_slot(key);
+  if (!slot && slots_.size() >= kMaxSlots) return Reason::overflow;
+  auto balance = (slot ? slot->second.amount : Amount()).checked_add(*amount);
   auto custody = custody_[cell(chain, asset)].checked_add(*amount);
   Totals t = totals_[asset];
   auto total_custody = t.custody.checked_add(*amount);
-  if (!balance || !custody || !total_custody) return refuse(Reason::overflow);
+  if (!balance || !custody || !total_custody) return Reason::overflow;
   auto total_balances = t.balances.checked_add(*amount);
-  if (!total_balances) return refuse(Reason::invariant_violation);
+  if (!total_balances) return Reason::invariant_violation;
   t.custody = *total_custody;
   t.balances = *total_balances;
-  if (!totals_hold(t)) return refuse(Reason::invariant_violation);
+  if (!totals_hold(t)) return Reason::invariant_violation;
 
-  set_balance(*it, *balance);
+  if (!slot) slot = &add_slot(key);
+  set_balance(*slot, *balance);
   custody_[cell(chain, asset)] = *custody;
   totals_[asset] = t;
   custody_changed_ = true;
@@ -105,8 +142,8 @@ std::optional<Reason> Vault::request_withdrawal(const Event& e, uint32_t chain, 
   if (!AssetRegistry::to_token_units(*amount, ac.decimals, token->decimals))
     return Reason::precision;
 
-  auto it = balances_.find(BalanceKey{e.account, asset});
-  Amount old_balance = it == balances_.end() ? Amount() : it->second.amount;
+  BalanceSlot* slot = find_slot(BalanceKey{e.account, asset});
+  Amount old_balance = slot ? slot->second.amount : Amount();
   auto balance = old_balance.checked_sub(*amount);
   if (!balance) return Reason::insufficient_balance;
   auto liquidity = custody_[cell(dest, asset)].checked_sub(pending_[cell(dest, asset)]);
@@ -124,7 +161,7 @@ std::optional<Reason> Vault::request_withdrawal(const Event& e, uint32_t chain, 
   WithdrawalId id = withdrawal_id(genesis_.chains[chain].chain_id, e.pos);
   if (withdrawals_.contains(id)) return Reason::invariant_violation;  // applied at most once
 
-  set_balance(*it, *balance);  // it exists: the balance covered the amount
+  set_balance(*slot, *balance);  // it exists: the balance covered the amount
   pending_[cell(dest, asset)] = *pending;
   totals_[asset] = t;
   custody_changed_ = true;
@@ -164,24 +201,33 @@ std::optional<Reason> Vault::claim_withdrawal(const Event& e, uint32_t chain, ui
 }
 
 void Vault::clear_changes() {
+  // Zero entries are not kept. Each is removed by moving the last slot into its place; from
+  // the highest slot down, so the last slot is never one still to be removed.
+  std::vector<uint32_t> emptied;
   for (BalanceSlot* slot : changed_balances_) {
-    if (slot->second.amount.is_zero()) {
-      const BalanceKey k = slot->first;  // a copy: erasing frees *slot
-      balances_.erase(k);  // zero entries are not kept
-    } else {
-      slot->second.changed = false;
-    }
+    slot->changed = false;
+    if (slot->second.amount.is_zero())
+      emptied.push_back(static_cast<uint32_t>(slot - slots_.data()));
   }
   changed_balances_.clear();
+  std::sort(emptied.begin(), emptied.end(), std::greater<>());
+  for (uint32_t i : emptied) {
+    balance_index_.erase(slots_[i].first);
+    if (i + 1 != slots_.size()) {
+      slots_[i] = slots_.back();
+      balance_index_[slots_[i].first] = i;
+    }
+    slots_.pop_back();
+  }
   changed_withdrawals_.clear();
   custody_changed_ = false;
 }
 
 std::vector<std::pair<BalanceKey, Amount>> Vault::sorted_balances() const {
   std::vector<std::pair<BalanceKey, Amount>> out;
-  out.reserve(balances_.size());
-  for (const auto& [k, v] : balances_)
-    if (!v.amount.is_zero()) out.emplace_back(k, v.amount);
+  out.reserve(slots_.size());
+  for (const BalanceSlot& s : slots_)
+    if (!s.second.amount.is_zero()) out.emplace_back(s.first, s.second.amount);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
@@ -200,7 +246,8 @@ Amount Vault::liabilities(uint32_t asset) const {
 }
 
 void Vault::load_balance(const BalanceKey& k, Amount v) {
-  balances_[k] = BalanceEntry{v, false};
+  BalanceSlot* slot = find_slot(k);
+  (slot ? *slot : add_slot(k)).second.amount = v;
 }
 
 void Vault::load_custody(uint32_t chain, uint32_t asset, Amount custody, Amount pending) {
@@ -219,9 +266,10 @@ std::optional<std::string> Vault::finish_load() {
 
 std::expected<std::vector<Vault::Totals>, std::string> Vault::sum_entries() const {
   std::vector<Totals> t(assets_);
-  for (const auto& [k, v] : balances_) {
+  for (const BalanceSlot& slot : slots_) {
+    const BalanceKey& k = slot.first;
     if (k.asset >= assets_) return std::unexpected("balance of an asset not in the genesis");
-    auto s = t[k.asset].balances.checked_add(v.amount);
+    auto s = t[k.asset].balances.checked_add(slot.second.amount);
     if (!s)
       return std::unexpected("asset " + genesis_.assets[k.asset].id.value +
                              ": balances overflow 2^128");

@@ -4,8 +4,14 @@
 // (rules 4-6 of `relayctl replay`); deduplication and ordering (rules 1-3) belong to
 // canonical_state. Deterministic: no I/O, clock, threads or randomness. It remembers which
 // entries changed since clear_changes(), so the owner can persist just those.
+// Balances are the hot path (one lookup per deposit or withdrawal, over every account): they
+// live in a dense vector of cache-line slots, found through an open-addressing index
+// (absl::flat_hash_map of key to slot number), and prefetch() lets the caller start that
+// lookup's memory loads a few events early.
 // Not thread-safe; owned by one CanonicalState.
 #pragma once
+
+#include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
 #include <expected>
@@ -13,6 +19,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "vault/amount.h"
@@ -31,6 +38,14 @@ struct BalanceKey {
   auto operator<=>(const BalanceKey& o) const {
     if (asset != o.asset) return asset <=> o.asset;
     return account <=> o.account;
+  }
+  // absl::Hash mixes every byte; its tables read both the low bits (H2, in the control bytes)
+  // and the high bits (the probe start), so a hash with entropy in only one half would not do.
+  template <class H>
+  friend H AbslHashValue(H h, const BalanceKey& k) {
+    return H::combine(
+        H::combine_contiguous(std::move(h), k.account.bytes.data(), k.account.bytes.size()),
+        k.asset);
   }
 };
 
@@ -57,6 +72,13 @@ class Vault {
   /// Returns nullopt when applied, or the reason it was rejected; a rejection changes nothing.
   std::optional<Reason> apply(const Event& e, uint32_t chain, uint64_t epoch);
 
+  /// A hint, for a caller that knows which events come next: starts loading into the CPU cache
+  /// the memory that apply(e, chain, ...) will read to find the balance of e's (account, asset)
+  /// — for a deposit whose token is registered on `chain`, or a withdrawal request for a known
+  /// asset; other events are ignored. Changes no state and cannot fail; it costs a hash and
+  /// a registry lookup. Worth calling a few events ahead of apply(), so the loads overlap.
+  void prefetch(const Event& e, uint32_t chain) const;
+
   Amount balance(const AccountId& account, uint32_t asset) const;
   Amount custody(uint32_t chain, uint32_t asset) const { return custody_[cell(chain, asset)]; }
   Amount pending(uint32_t chain, uint32_t asset) const { return pending_[cell(chain, asset)]; }
@@ -73,17 +95,23 @@ class Vault {
   /// of the first that is broken ("asset USDC: custody 10 != balances 7 + pending 2").
   std::optional<std::string> check_invariants() const;
 
-  /// A balance entry: its amount, and whether it is listed in changed_balances().
+  /// A balance's amount.
   struct BalanceEntry {
     Amount amount;
-    bool changed = false;
   };
-  /// A changed balance: its key and its current amount (zero when it was emptied). Points
-  /// into the vault's map (whose nodes do not move), valid until clear_changes().
-  using BalanceSlot = std::pair<const BalanceKey, BalanceEntry>;
+  /// One balance: its key and entry (named `first` and `second`, like the map entry it once
+  /// was, so readers of changed_balances() read it the same way), and whether it is listed in
+  /// changed_balances(). One cache line, so a lookup touches one line of the slot vector.
+  struct alignas(64) BalanceSlot {
+    BalanceKey first;
+    bool changed = false;  // in the padding before the 16-byte aligned amount
+    BalanceEntry second;
+  };
 
   // Changes since the last clear_changes(), for persistence. Balances in the order they first
-  // changed; pointers, so the owner reads the amounts without looking each key up again.
+  // changed, each with its current amount (zero when it was emptied); pointers, so the owner
+  // reads the amounts without looking each key up again. Valid until the next apply(),
+  // load_balance() or clear_changes().
   std::span<const BalanceSlot* const> changed_balances() const { return changed_balances_; }
   const std::vector<WithdrawalId>& changed_withdrawals() const { return changed_withdrawals_; }
   bool custody_changed() const { return custody_changed_; }
@@ -99,11 +127,6 @@ class Vault {
   const AssetRegistry& registry() const { return registry_; }
 
  private:
-  struct BalanceKeyHash {
-    size_t operator()(const BalanceKey& k) const {
-      return std::hash<AccountId>{}(k.account) ^ (size_t(k.asset) * 0x9e3779b97f4a7c15ULL);
-    }
-  };
   struct Totals {  // per asset, kept in step with every transition
     Amount custody, balances, pending;
   };
@@ -114,6 +137,10 @@ class Vault {
   std::optional<Reason> claim_withdrawal(const Event& e, uint32_t chain, uint64_t epoch);
   static bool totals_hold(const Totals& t);
   void set_balance(BalanceSlot& slot, Amount v);
+  /// The slot of `k`, nullptr when it has none.
+  BalanceSlot* find_slot(const BalanceKey& k);
+  /// Adds a zero slot for `k`, which has none. REQUIRES: slots_.size() < kMaxSlots.
+  BalanceSlot& add_slot(const BalanceKey& k);
   /// Totals summed from the entries (balances, custody, pending), or the first overflow.
   std::expected<std::vector<Totals>, std::string> sum_entries() const;
   std::optional<std::string> recompute_totals();
@@ -121,12 +148,17 @@ class Vault {
   const Genesis& genesis_;
   AssetRegistry registry_;
   size_t assets_;
-  std::unordered_map<BalanceKey, BalanceEntry, BalanceKeyHash> balances_;
+  // Every balance entry, in slots_ (dense, in the order first inserted), and the index from
+  // key to slot number. Entries may hold zero until clear_changes() drops them. Slot numbers
+  // are 32-bit to keep the index's slots at 40 bytes.
+  static constexpr size_t kMaxSlots = UINT32_MAX;
+  absl::flat_hash_map<BalanceKey, uint32_t> balance_index_;
+  std::vector<BalanceSlot> slots_;
   std::vector<Amount> custody_, pending_;  // [chain * assets + asset]
   std::vector<Totals> totals_;             // [asset]
   std::unordered_map<WithdrawalId, WithdrawalRecord> withdrawals_;
 
-  std::vector<BalanceSlot*> changed_balances_;  // into balances_: its nodes are stable
+  std::vector<BalanceSlot*> changed_balances_;  // into slots_: re-pointed when it grows
   std::vector<WithdrawalId> changed_withdrawals_;
   bool custody_changed_ = false;
 };
