@@ -198,21 +198,40 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     wb.put(rkey, rec);
   };
 
+  // The genesis index of an event's chain, or nullopt; `hint` is the last one found.
+  auto chain_of = [&](const Event& e, uint32_t& hint) -> std::optional<uint32_t> {
+    if (hint < genesis_.chains.size() && genesis_.chains[hint].name == e.chain) return hint;
+    auto i = genesis_.chain_index(e.chain);
+    if (!i) return std::nullopt;
+    return hint = uint32_t(*i);
+  };
+  // The balances of the events a few places ahead are fetched into the cache while this one
+  // is applied (Vault::prefetch: the index entry 16 ahead, the balance 8 ahead): over many
+  // accounts, each lookup is otherwise two cache misses in a row.
+  constexpr size_t kIndexAhead = 16, kBalanceAhead = 8;
+  uint32_t index_chain = last_chain, balance_chain = last_chain;
+
   for (; index < events.size(); ++index) {
     const Event& e = events[index];
+    if (index + kIndexAhead < events.size()) {
+      const Event& ahead = events[index + kIndexAhead];
+      if (auto c = chain_of(ahead, index_chain)) vault_.prefetch(ahead, *c, Vault::Prefetch::index);
+    }
+    if (index + kBalanceAhead < events.size()) {
+      const Event& ahead = events[index + kBalanceAhead];
+      if (auto c = chain_of(ahead, balance_chain))
+        vault_.prefetch(ahead, *c, Vault::Prefetch::balance);
+    }
     const Hash32 identity = event_identity(e, hasher);
     list.add(identity);
 
     // Rule 1: the chain must be in the genesis.
-    if (last_chain == genesis_.chains.size() || genesis_.chains[last_chain].name != e.chain) {
-      auto chain_index = genesis_.chain_index(e.chain);
-      if (!chain_index) {
-        reject(e, Reason::unknown_chain, identity);
-        continue;
-      }
-      last_chain = uint32_t(*chain_index);
+    auto chain_index = chain_of(e, last_chain);
+    if (!chain_index) {
+      reject(e, Reason::unknown_chain, identity);
+      continue;
     }
-    const uint32_t chain = last_chain;
+    const uint32_t chain = *chain_index;
 
     // Rules 2 and 3: at or below the chain's cursor, the event is a duplicate, a conflict, or
     // out of order. Above it, it cannot have been seen.

@@ -47,7 +47,7 @@ Vault::BalanceSlot& Vault::add_slot(const BalanceKey& k) {
   return slots_.emplace_back(BalanceSlot{k, false, {}});
 }
 
-void Vault::prefetch(const Event& e, uint32_t chain) const {
+void Vault::prefetch(const Event& e, uint32_t chain, Prefetch stage) const {
   uint32_t asset;
   if (e.type == EventType::deposit) {
     auto token = registry_.token(chain, e.token);
@@ -60,7 +60,13 @@ void Vault::prefetch(const Event& e, uint32_t chain) const {
   } else {
     return;
   }
-  balance_index_.prefetch(BalanceKey{e.account, asset});
+  const BalanceKey key{e.account, asset};
+  if (stage == Prefetch::index) {
+    balance_index_.prefetch(key);
+    return;
+  }
+  auto it = balance_index_.find(key);
+  if (it != balance_index_.end()) __builtin_prefetch(&slots_[it->second]);
 }
 
 const WithdrawalRecord* Vault::withdrawal(const WithdrawalId& id) const {

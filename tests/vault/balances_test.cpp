@@ -39,12 +39,14 @@ TEST(Balances, PrefetchChangesNoState) {
   const auto balances = v.sorted_balances();
   const auto changes = changed(v);
 
-  v.prefetch(deposit("alpha", 2, 0, kUsdcAlpha, account(1), "5"), kAlpha);  // known account
-  v.prefetch(deposit("alpha", 2, 1, kUsdcAlpha, account(2), "5"), kAlpha);  // new account
-  v.prefetch(deposit("gamma", 2, 2, kEthToken, account(3), "5"), 2);        // token not on gamma
-  v.prefetch(withdraw("alpha", 2, 3, account(1), "USDC", "5", "beta"), kAlpha);
-  v.prefetch(withdraw("alpha", 2, 4, account(4), "DOGE", "5", "beta"), kAlpha);  // unknown asset
-  v.prefetch(claim("beta", 2, 5, withdrawal_id(ChainId{1}, {2, 3})), 1);
+  for (auto stage : {Vault::Prefetch::index, Vault::Prefetch::balance}) {
+    v.prefetch(deposit("alpha", 2, 0, kUsdcAlpha, account(1), "5"), kAlpha, stage);  // known
+    v.prefetch(deposit("alpha", 2, 1, kUsdcAlpha, account(2), "5"), kAlpha, stage);  // new
+    v.prefetch(deposit("gamma", 2, 2, kEthToken, account(3), "5"), 2, stage);  // not on gamma
+    v.prefetch(withdraw("alpha", 2, 3, account(1), "USDC", "5", "beta"), kAlpha, stage);
+    v.prefetch(withdraw("alpha", 2, 4, account(4), "DOGE", "5", "beta"), kAlpha, stage);
+    v.prefetch(claim("beta", 2, 5, withdrawal_id(ChainId{1}, {2, 3})), 1, stage);
+  }
 
   EXPECT_EQ(v.sorted_balances(), balances);
   EXPECT_EQ(changed(v), changes);
