@@ -94,6 +94,18 @@ class CanonicalState {
   bool fresh_ = true;
   bool poisoned_ = false;
   storage::WriteBatch batch_;  // apply_batch's, kept so its buffer is not regrown every epoch
+  // The balances on disk: a snapshot, and the changes of each epoch since (docs/state.md).
+  struct BalanceLog {
+    uint64_t snapshot_entries = 0;
+    uint32_t snapshot_chunks = 0;
+    uint64_t delta_entries = 0;                             // records in the deltas
+    std::vector<std::pair<uint64_t, uint32_t>> deltas;      // (epoch, chunks), in epoch order
+  };
+  BalanceLog balance_log_;
+  /// Adds the epoch's balance changes (sorted) to `wb`, as a delta or, once the deltas outgrow
+  /// the snapshot, as a new snapshot replacing them. Returns the log as it is after the write.
+  BalanceLog write_balances(uint64_t epoch, std::span<const BalanceChange> changes,
+                            storage::WriteBatch& wb) const;
 };
 
 }  // namespace relay

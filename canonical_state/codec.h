@@ -86,7 +86,8 @@ inline constexpr std::string_view kMetaEpoch = "S/m/epoch";      // -> next epoc
 inline constexpr std::string_view kMetaHistory = "S/m/hist";     // -> history hash (32)
 inline constexpr std::string_view kCursor = "S/h/";              // + chain(be32) -> block, log
 inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> seen group
-inline constexpr std::string_view kBalance = "S/b/";             // + asset(be32), account(32)
+inline constexpr std::string_view kSnapshot = "S/s/";            // + chunk(be32) -> balances
+inline constexpr std::string_view kDelta = "S/d/";               // + epoch(be64), chunk(be32)
 inline constexpr std::string_view kCustody = "S/c/";             // + chain, asset -> custody, pending
 inline constexpr std::string_view kWithdrawal = "S/w/";          // + id(32) -> record
 inline constexpr std::string_view kEpochDigest = "S/x/";         // + epoch(be64) -> event list digest
@@ -142,6 +143,33 @@ inline bool seen_group_ok(std::string_view group, EventPosition first) {
     prev = p;
   }
   return true;
+}
+
+// Balances are stored as a snapshot plus the changes of each epoch since it (docs/state.md,
+// "Storage layout"), in chunks of up to kBalanceChunkMax records: be32 asset, account (32),
+// amount (16). The vault lives in memory; on disk a chunk of many balances is one key, where a
+// key per balance made LevelDB's memtable (a skip list, one search per key over every key in
+// it) the cost of a commit.
+inline constexpr size_t kBalanceRecordSize = 52;
+inline constexpr size_t kBalanceChunkMax = 1024;
+
+inline void put_balance_record(std::string& s, uint32_t asset, const AccountId& account,
+                               Amount amount) {
+  put_be32(s, asset);
+  put_bytes(s, account);
+  put_amount(s, amount);
+}
+
+inline std::string snapshot_key(uint32_t chunk) {
+  std::string k(kSnapshot);
+  put_be32(k, chunk);
+  return k;
+}
+inline std::string delta_key(uint64_t epoch, uint32_t chunk) {
+  std::string k(kDelta);
+  put_be64(k, epoch);
+  put_be32(k, chunk);
+  return k;
 }
 
 }  // namespace relay::codec

@@ -253,7 +253,19 @@ Amount Vault::liabilities(uint32_t asset) const {
 
 void Vault::load_balance(const BalanceKey& k, Amount v) {
   BalanceSlot* slot = find_slot(k);
-  (slot ? *slot : add_slot(k)).second.amount = v;
+  if (!v.is_zero()) {
+    (slot ? *slot : add_slot(k)).second.amount = v;
+    return;
+  }
+  if (!slot) return;
+  // Removed like clear_changes() removes an emptied entry: the last slot moves into its place.
+  const uint32_t i = static_cast<uint32_t>(slot - slots_.data());
+  balance_index_.erase(k);
+  if (i + 1 != slots_.size()) {
+    slots_[i] = slots_.back();
+    balance_index_[slots_[i].first] = i;
+  }
+  slots_.pop_back();
 }
 
 void Vault::load_custody(uint32_t chain, uint32_t asset, Amount custody, Amount pending) {

@@ -120,8 +120,15 @@ class Vault {
   bool custody_changed() const { return custody_changed_; }
   void clear_changes();
 
+  /// Every balance entry, in no particular order; entries changed to zero since the last
+  /// clear_changes() are still there, holding zero. Valid until the next apply(),
+  /// load_balance() or clear_changes().
+  std::span<const BalanceSlot> balance_slots() const { return slots_; }
+
   // Loading a persisted state: set every entry, then finish_load() (which recomputes totals
-  // and checks the invariants, returning the first broken one).
+  // and checks the invariants, returning the first broken one). A later load of the same
+  // balance replaces it, and loading zero removes it (a stored change that emptied it).
+  // REQUIRES: no changes pending (changed_balances() empty).
   void load_balance(const BalanceKey& k, Amount v);
   void load_custody(uint32_t chain, uint32_t asset, Amount custody, Amount pending);
   void load_withdrawal(const WithdrawalId& id, const WithdrawalRecord& r);

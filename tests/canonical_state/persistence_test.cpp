@@ -151,11 +151,9 @@ TEST_F(Persistence, RefusesAFolderWhoseStoredStateBreaksAnInvariant) {
     ASSERT_TRUE(cs->apply_batch(history()[0]));
     // A balance that no custody backs, written behind the state machine's back.
     storage::WriteBatch wb;
-    std::string key(codec::kBalance), v;
-    codec::put_be32(key, 1);
-    codec::put_bytes(key, account(77));
-    codec::put_amount(v, Amount(5));
-    wb.put(key, v);
+    std::string v;
+    codec::put_balance_record(v, 1, account(77), Amount(5));
+    wb.put(codec::delta_key(0, 1), v);
     ASSERT_TRUE(store->write(wb, true));
   }
   auto store = *storage::open_leveldb(dir.path());
@@ -187,7 +185,7 @@ TEST_F(Persistence, RefusesATruncatedRecord) {
 TEST_F(Persistence, RefusesStateRecordsWithoutANetworkId) {
   auto store = *storage::open_leveldb(dir.path());
   storage::WriteBatch wb;
-  wb.put("S/b/whatever", "x");
+  wb.put("S/d/whatever", "x");
   ASSERT_TRUE(store->write(wb, true));
   auto cs = CanonicalState::open(g, *store);
   ASSERT_FALSE(cs);
