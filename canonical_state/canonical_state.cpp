@@ -303,7 +303,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     const auto& seen = batch_seen[c];
     for (size_t g = 0; g < seen.size(); g += kSeenGroupMax) {
       const size_t end = std::min(seen.size(), g + kSeenGroupMax);
-      assign_seen_key(kbuf, c, seen[g].first);
+      assign_seen_key(kbuf, c, seen[end - 1].first);
       rec.clear();
       for (size_t i = g; i < end; ++i) put_seen_record(rec, seen[i].first, seen[i].second);
       wb.put(kbuf, rec);
@@ -320,7 +320,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   // depend on the changes only, not on the order they happened in).
   std::sort(changes.balances.begin(), changes.balances.end(), [](const auto& a, const auto& b) {
     if (a.asset != b.asset) return a.asset < b.asset;
-    return std::memcmp(a.account.bytes.data(), b.account.bytes.data(), AccountId::size()) < 0;
+    return a.account < b.account;
   });
   BalanceLog balance_log = write_balances(epoch, changes.balances, wb);
   if (vault_.custody_changed()) {
@@ -467,15 +467,15 @@ CanonicalState::BalanceLog CanonicalState::write_balances(uint64_t epoch,
 Result<std::optional<Hash32>> CanonicalState::find_seen(uint32_t chain, EventPosition pos) const {
   std::string prefix(kSeen);
   put_be32(prefix, chain);
-  auto group = store_.floor(prefix, seen_key(chain, pos));
+  auto group = store_.ceiling(prefix, seen_key(chain, pos));
   if (!group) return std::unexpected(group.error());
   if (!*group) return std::optional<Hash32>{};
   Reader kr(std::string_view((*group)->key).substr(prefix.size()));
-  EventPosition first;
-  first.block = kr.be64();
-  first.log_index = kr.be32();
+  EventPosition last;
+  last.block = kr.be64();
+  last.log_index = kr.be32();
   const std::string_view v = (*group)->value;
-  if (!kr.done() || !seen_group_ok(v, first))
+  if (!kr.done() || !seen_group_ok(v, last))
     return fail("data folder is corrupt: bad seen-event record");
   // Binary search by position among the group's records.
   size_t lo = 0, hi = v.size() / kSeenRecordSize;

@@ -108,7 +108,7 @@ inline std::string seen_key(uint32_t chain, EventPosition pos) {
 
 // Seen events are stored in groups (docs/state.md, "Storage layout"): up to kSeenGroupMax
 // events of one chain and one epoch, in increasing position, as one value under the seen key
-// of the first. Each record: be64 block, be32 log index, identity (32). One key per group
+// of the last (so the group that may hold a position is the first at or after it: one seek). Each record: be64 block, be32 log index, identity (32). One key per group
 // instead of one per event: LevelDB's cost is mostly per key, and an event's record is then
 // 44 bytes of a larger value.
 inline constexpr size_t kSeenRecordSize = 44;
@@ -130,19 +130,18 @@ inline EventPosition seen_record_position(std::string_view group, size_t i) {
 }
 
 /// Whether a group value is well formed: 1 to kSeenGroupMax whole records, positions strictly
-/// increasing, the first at `first` (the position in its key).
-inline bool seen_group_ok(std::string_view group, EventPosition first) {
+/// increasing, the last at `last` (the position in its key).
+inline bool seen_group_ok(std::string_view group, EventPosition last) {
   if (group.empty() || group.size() % kSeenRecordSize != 0 ||
       group.size() > kSeenGroupMax * kSeenRecordSize)
     return false;
   EventPosition prev = seen_record_position(group, 0);
-  if (prev != first) return false;
   for (size_t i = 1; i < group.size() / kSeenRecordSize; ++i) {
     EventPosition p = seen_record_position(group, i);
     if (!(prev < p)) return false;
     prev = p;
   }
-  return true;
+  return prev == last;
 }
 
 // Balances are stored as a snapshot plus the changes of each epoch since it (docs/state.md,

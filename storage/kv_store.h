@@ -133,11 +133,11 @@ class KvStore {
   struct Entry {
     std::string key, value;
   };
-  /// The entry with the greatest key <= `key` among those starting with `prefix` (`key` starts
+  /// The entry with the smallest key >= `key` among those starting with `prefix` (`key` starts
   /// with `prefix`), or nullopt when there is none. One seek: how a record that covers a range
-  /// of keys (and is stored under the first) is found.
-  virtual Result<std::optional<Entry>> floor(std::string_view prefix,
-                                             std::string_view key) const = 0;
+  /// of keys (and is stored under the last) is found.
+  virtual Result<std::optional<Entry>> ceiling(std::string_view prefix,
+                                               std::string_view key) const = 0;
 
   /// Calls fn(key, value) for each key starting with `prefix`, in key order, until fn returns
   /// false.

@@ -47,15 +47,10 @@ class LevelDbStore final : public KvStore {
     return {};
   }
 
-  Result<std::optional<Entry>> floor(std::string_view prefix,
-                                     std::string_view key) const override {
+  Result<std::optional<Entry>> ceiling(std::string_view prefix,
+                                       std::string_view key) const override {
     std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
-    const leveldb::Slice target(key.data(), key.size());
-    it->Seek(target);
-    if (!it->Valid())
-      it->SeekToLast();
-    else if (it->key() != target)
-      it->Prev();
+    it->Seek(leveldb::Slice(key.data(), key.size()));
     if (!it->status().ok()) return fail("leveldb seek: " + it->status().ToString());
     if (!it->Valid()) return std::optional<Entry>{};
     std::string_view k(it->key().data(), it->key().size());

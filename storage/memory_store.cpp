@@ -26,13 +26,12 @@ class MemoryStore final : public KvStore {
     return {};
   }
 
-  Result<std::optional<Entry>> floor(std::string_view prefix,
-                                     std::string_view key) const override {
+  Result<std::optional<Entry>> ceiling(std::string_view prefix,
+                                       std::string_view key) const override {
     std::lock_guard lock(mu_);
-    auto it = map_.upper_bound(std::string(key));
-    if (it == map_.begin()) return std::optional<Entry>{};
-    --it;
-    if (!std::string_view(it->first).starts_with(prefix)) return std::optional<Entry>{};
+    auto it = map_.lower_bound(std::string(key));
+    if (it == map_.end() || !std::string_view(it->first).starts_with(prefix))
+      return std::optional<Entry>{};
     return std::optional<Entry>{Entry{it->first, it->second}};
   }
 

@@ -115,7 +115,7 @@ TEST_F(Persistence, ADamagedSeenGroupIsAnErrorNotANewEvent) {
     auto store = *storage::open_leveldb(dir.path());
     auto cs = *CanonicalState::open(g, *store);
     ASSERT_TRUE(cs->apply_batch(history()[0]));
-    // alpha's group (one event at 1/0) loses its last byte.
+    // alpha's group (one event at 1/0, so also its last) loses its last byte.
     storage::WriteBatch wb;
     std::string key = codec::seen_key(0, {1, 0});
     auto v = store->get(key);

@@ -50,9 +50,9 @@ class ReportingStore final : public storage::KvStore {
   Result<std::optional<std::string>> get(std::string_view key) const override {
     return inner_.get(key);
   }
-  Result<std::optional<Entry>> floor(std::string_view prefix,
-                                     std::string_view key) const override {
-    return inner_.floor(prefix, key);
+  Result<std::optional<Entry>> ceiling(std::string_view prefix,
+                                       std::string_view key) const override {
+    return inner_.ceiling(prefix, key);
   }
   Result<void> scan(
       std::string_view prefix,

@@ -60,8 +60,8 @@ TEST(LevelDbStore, InMemoryBehavesLikeDiskAndLeavesNothingBehind) {
   EXPECT_FALSE(*(*fresh)->get("k/2"));
 }
 
-// floor(prefix, key): the greatest key <= key that starts with prefix, on every store.
-void floor_finds_the_covering_record(KvStore& store) {
+// ceiling(prefix, key): the smallest key >= key that starts with prefix, on every store.
+void ceiling_finds_the_covering_record(KvStore& store) {
   WriteBatch wb;
   wb.put("a/9", "before the prefix");
   wb.put("k/10", "ten");
@@ -69,32 +69,31 @@ void floor_finds_the_covering_record(KvStore& store) {
   wb.put("l/00", "after the prefix");
   ASSERT_TRUE(store.write(wb, true));
   auto at = [&](std::string_view key) -> std::string {
-    auto r = store.floor("k/", key);
+    auto r = store.ceiling("k/", key);
     EXPECT_TRUE(r) << r.error().message;
     if (!r || !*r) return "none";
     return (*r)->key + "=" + (*r)->value;
   };
-  EXPECT_EQ(at("k/10"), "k/10=ten");     // exact
-  EXPECT_EQ(at("k/15"), "k/10=ten");     // between
-  EXPECT_EQ(at("k/99"), "k/20=twenty");  // after the last of the prefix
-  EXPECT_EQ(at("k/05"), "none");         // before the first: a/9 is not under the prefix
-  EXPECT_EQ(at("k/"), "none");
-  auto last = store.floor("l/", "l/99");  // the last key of the store
-  ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->value, "after the prefix");
-  EXPECT_FALSE(*store.floor("m/", "m/1"));  // past every key
+  EXPECT_EQ(at("k/20"), "k/20=twenty");  // exact
+  EXPECT_EQ(at("k/15"), "k/20=twenty");  // between
+  EXPECT_EQ(at("k/"), "k/10=ten");       // before the first
+  EXPECT_EQ(at("k/99"), "none");         // after the last: l/00 is not under the prefix
+  auto first = store.ceiling("a/", "a/");  // the first key of the store
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->value, "before the prefix");
+  EXPECT_FALSE(*store.ceiling("m/", "m/1"));  // past every key
 }
 
-TEST(LevelDbStore, FloorFindsTheCoveringRecord) {
+TEST(LevelDbStore, CeilingFindsTheCoveringRecord) {
   test::TempDir dir;
   auto store = open_leveldb(dir / "db");
   ASSERT_TRUE(store) << store.error().message;
-  floor_finds_the_covering_record(**store);
+  ceiling_finds_the_covering_record(**store);
 }
 
-TEST(MemoryStore, FloorFindsTheCoveringRecord) {
+TEST(MemoryStore, CeilingFindsTheCoveringRecord) {
   auto store = make_memory_store();
-  floor_finds_the_covering_record(*store);
+  ceiling_finds_the_covering_record(*store);
 }
 
 }  // namespace
