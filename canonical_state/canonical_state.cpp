@@ -212,8 +212,6 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   EventListDigest list(events.size());
   uint32_t index = 0;
   std::string rec, kbuf, rkey;  // reused: the batch copies them
-  // The chain of the previous event: events come grouped by chain, so comparing its name
-  // first skips the search through the genesis for nearly every event.
   uint32_t last_chain = uint32_t(genesis_.chains.size());
 
   auto reject = [&](const Event& e, Reason reason, const Hash32& identity) {
@@ -230,40 +228,48 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     wb.put(rkey, rec);
   };
 
-  // The genesis index of an event's chain, or nullopt; `hint` is the last one found.
-  auto chain_of = [&](const Event& e, uint32_t& hint) -> std::optional<uint32_t> {
-    if (hint < genesis_.chains.size() && genesis_.chains[hint].name == e.chain) return hint;
-    auto i = genesis_.chain_index(e.chain);
-    if (!i) return std::nullopt;
-    return hint = uint32_t(*i);
-  };
-  // The balances of the events a few places ahead are fetched into the cache while this one
-  // is applied (Vault::prefetch: the index entry 16 ahead, the balance 8 ahead): over many
-  // accounts, each lookup is otherwise two cache misses in a row.
+  // First pass: each event's chain (genesis index, or kNoChain) and the balance it will look
+  // up, so the second can fetch the balances a few events ahead into the cache while it
+  // applies this one (Vault::prefetch: the index entry 16 ahead, the balance 8 ahead): over
+  // many accounts, each lookup is otherwise two cache misses in a row.
+  constexpr uint32_t kNoChain = UINT32_MAX;
   constexpr size_t kIndexAhead = 16, kBalanceAhead = 8;
-  uint32_t index_chain = last_chain, balance_chain = last_chain;
+  auto& ahead = lookahead_;  // reused: keeps its capacity
+  ahead.resize(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    // Events come grouped by chain: comparing with the previous one's chain first skips the
+    // search through the genesis for nearly every event.
+    if (last_chain == genesis_.chains.size() || genesis_.chains[last_chain].name != e.chain) {
+      auto c = genesis_.chain_index(e.chain);
+      if (!c) {
+        ahead[i] = {kNoChain, std::nullopt};
+        continue;
+      }
+      last_chain = uint32_t(*c);
+    }
+    ahead[i] = {last_chain, vault_.balance_key(e, last_chain)};
+  }
+  for (size_t i = 0; i < std::min(kIndexAhead, events.size()); ++i)
+    if (ahead[i].key) vault_.prefetch(*ahead[i].key, Vault::Prefetch::index);
+  for (size_t i = 0; i < std::min(kBalanceAhead, events.size()); ++i)
+    if (ahead[i].key) vault_.prefetch(*ahead[i].key, Vault::Prefetch::balance);
 
   for (; index < events.size(); ++index) {
     const Event& e = events[index];
-    if (index + kIndexAhead < events.size()) {
-      const Event& ahead = events[index + kIndexAhead];
-      if (auto c = chain_of(ahead, index_chain)) vault_.prefetch(ahead, *c, Vault::Prefetch::index);
-    }
-    if (index + kBalanceAhead < events.size()) {
-      const Event& ahead = events[index + kBalanceAhead];
-      if (auto c = chain_of(ahead, balance_chain))
-        vault_.prefetch(ahead, *c, Vault::Prefetch::balance);
-    }
+    if (index + kIndexAhead < events.size() && ahead[index + kIndexAhead].key)
+      vault_.prefetch(*ahead[index + kIndexAhead].key, Vault::Prefetch::index);
+    if (index + kBalanceAhead < events.size() && ahead[index + kBalanceAhead].key)
+      vault_.prefetch(*ahead[index + kBalanceAhead].key, Vault::Prefetch::balance);
     const Hash32 identity = event_identity(e, hasher);
     list.add(identity);
 
     // Rule 1: the chain must be in the genesis.
-    auto chain_index = chain_of(e, last_chain);
-    if (!chain_index) {
+    if (ahead[index].chain == kNoChain) {
       reject(e, Reason::unknown_chain, identity);
       continue;
     }
-    const uint32_t chain = *chain_index;
+    const uint32_t chain = ahead[index].chain;
 
     // Rules 2 and 3: at or below the chain's cursor, the event is a duplicate, a conflict, or
     // out of order. Above it, it cannot have been seen.

@@ -94,6 +94,11 @@ class CanonicalState {
   bool fresh_ = true;
   bool poisoned_ = false;
   storage::WriteBatch batch_;  // apply_batch's, kept so its buffer is not regrown every epoch
+  struct Lookahead {             // apply_batch's first pass, per event
+    uint32_t chain;              // genesis index, or UINT32_MAX for an unknown chain
+    std::optional<BalanceKey> key;
+  };
+  std::vector<Lookahead> lookahead_;
   // The balances on disk: a snapshot, and the changes of each epoch since (docs/state.md).
   struct BalanceLog {
     uint64_t snapshot_entries = 0;

@@ -47,20 +47,21 @@ Vault::BalanceSlot& Vault::add_slot(const BalanceKey& k) {
   return slots_.emplace_back(BalanceSlot{k, false, {}});
 }
 
-void Vault::prefetch(const Event& e, uint32_t chain, Prefetch stage) const {
-  uint32_t asset;
+std::optional<BalanceKey> Vault::balance_key(const Event& e, uint32_t chain) const {
   if (e.type == EventType::deposit) {
     auto token = registry_.token(chain, e.token);
-    if (!token) return;
-    asset = static_cast<uint32_t>(token->asset);
-  } else if (e.type == EventType::withdrawal_request) {
-    auto a = registry_.asset(e.asset);
-    if (!a) return;
-    asset = static_cast<uint32_t>(*a);
-  } else {
-    return;
+    if (!token) return std::nullopt;
+    return BalanceKey{e.account, static_cast<uint32_t>(token->asset)};
   }
-  const BalanceKey key{e.account, asset};
+  if (e.type == EventType::withdrawal_request) {
+    auto a = registry_.asset(e.asset);
+    if (!a) return std::nullopt;
+    return BalanceKey{e.account, static_cast<uint32_t>(*a)};
+  }
+  return std::nullopt;
+}
+
+void Vault::prefetch(const BalanceKey& key, Prefetch stage) const {
   if (stage == Prefetch::index) {
     balance_index_.prefetch(key);
     return;

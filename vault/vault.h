@@ -72,15 +72,18 @@ class Vault {
   /// Returns nullopt when applied, or the reason it was rejected; a rejection changes nothing.
   std::optional<Reason> apply(const Event& e, uint32_t chain, uint64_t epoch);
 
+  /// The balance apply(e, chain, ...) will look up: (account, asset) of a deposit whose token
+  /// is registered on `chain`, or of a withdrawal request for a known asset; nullopt for
+  /// anything else.
+  std::optional<BalanceKey> balance_key(const Event& e, uint32_t chain) const;
+
   /// A hint, for a caller that knows which events come next: starts loading into the CPU cache
-  /// the memory that apply(e, chain, ...) will read to find the balance of e's (account, asset)
-  /// — for a deposit whose token is registered on `chain`, or a withdrawal request for a known
-  /// asset; other events are ignored. Changes no state and cannot fail. Two stages, because
+  /// the memory a lookup of `key` reads. Changes no state and cannot fail. Two stages, because
   /// the balance is found through the index: `index` fetches the index entry; `balance`, called
-  /// for the same event a few events later (when that entry is in cache), looks it up and
+  /// for the same key a few events later (when that entry is in cache), looks it up and
   /// fetches the balance slot. E.g. stage index 16 events ahead of apply(), balance 8 ahead.
   enum class Prefetch { index, balance };
-  void prefetch(const Event& e, uint32_t chain, Prefetch stage) const;
+  void prefetch(const BalanceKey& key, Prefetch stage) const;
 
   Amount balance(const AccountId& account, uint32_t asset) const;
   Amount custody(uint32_t chain, uint32_t asset) const { return custody_[cell(chain, asset)]; }

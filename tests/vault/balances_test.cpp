@@ -39,13 +39,19 @@ TEST(Balances, PrefetchChangesNoState) {
   const auto balances = v.sorted_balances();
   const auto changes = changed(v);
 
+  // The keys of what apply() would look up, and nothing for what it would not.
+  EXPECT_EQ(v.balance_key(deposit("alpha", 2, 0, kUsdcAlpha, account(1), "5"), kAlpha),
+            (BalanceKey{account(1), kUsdc}));
+  EXPECT_EQ(v.balance_key(withdraw("alpha", 2, 3, account(2), "USDC", "5", "beta"), kAlpha),
+            (BalanceKey{account(2), kUsdc}));
+  EXPECT_FALSE(v.balance_key(deposit("gamma", 2, 2, kEthToken, account(3), "5"), 2));
+  EXPECT_FALSE(v.balance_key(withdraw("alpha", 2, 4, account(4), "DOGE", "5", "beta"), kAlpha));
+  EXPECT_FALSE(v.balance_key(claim("beta", 2, 5, withdrawal_id(ChainId{1}, {2, 3})), 1));
+
   for (auto stage : {Vault::Prefetch::index, Vault::Prefetch::balance}) {
-    v.prefetch(deposit("alpha", 2, 0, kUsdcAlpha, account(1), "5"), kAlpha, stage);  // known
-    v.prefetch(deposit("alpha", 2, 1, kUsdcAlpha, account(2), "5"), kAlpha, stage);  // new
-    v.prefetch(deposit("gamma", 2, 2, kEthToken, account(3), "5"), 2, stage);  // not on gamma
-    v.prefetch(withdraw("alpha", 2, 3, account(1), "USDC", "5", "beta"), kAlpha, stage);
-    v.prefetch(withdraw("alpha", 2, 4, account(4), "DOGE", "5", "beta"), kAlpha, stage);
-    v.prefetch(claim("beta", 2, 5, withdrawal_id(ChainId{1}, {2, 3})), 1, stage);
+    v.prefetch(BalanceKey{account(1), kUsdc}, stage);  // known
+    v.prefetch(BalanceKey{account(2), kUsdc}, stage);  // new
+    v.prefetch(BalanceKey{account(9), 77}, stage);     // not even an asset
   }
 
   EXPECT_EQ(v.sorted_balances(), balances);
