@@ -23,17 +23,19 @@ void BatchStats::add(const BatchStats& o) {
 }
 
 CanonicalState::CanonicalState(const Genesis& genesis, storage::KvStore& store,
-                               CommitObserver* observer)
+                               CommitObserver* observer, storage::BackgroundWriter* writer)
     : genesis_(genesis),
       store_(store),
       observer_(observer),
+      writer_(writer),
       vault_(genesis),
       cursors_(genesis.chains.size()) {}
 
 Result<std::unique_ptr<CanonicalState>> CanonicalState::open(const Genesis& genesis,
                                                              storage::KvStore& store,
-                                                             CommitObserver* observer) {
-  std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer));
+                                                             CommitObserver* observer,
+                                                             storage::BackgroundWriter* writer) {
+  std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer, writer));
   if (auto r = s->load(); !r) return std::unexpected(r.error());
   return s;
 }
@@ -207,7 +209,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   std::vector<std::optional<EventPosition>> cursors = cursors_;
   // Events stored as seen in this batch, per chain, in increasing position: a duplicate inside
   // the batch is found by binary search, one from an earlier batch in the store.
-  std::vector<std::vector<std::pair<EventPosition, Hash32>>> batch_seen(cursors.size());
+  SeenList batch_seen(cursors.size());
   Sha256 hasher;
   EventListDigest list(events.size());
   uint32_t index = 0;
@@ -274,13 +276,18 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     // Rules 2 and 3: at or below the chain's cursor, the event is a duplicate, a conflict, or
     // out of order. Above it, it cannot have been seen.
     if (cursors[chain] && e.pos <= *cursors[chain]) {
-      std::optional<Hash32> seen;
-      auto& in_batch = batch_seen[chain];
-      auto it = std::lower_bound(in_batch.begin(), in_batch.end(), e.pos,
-                                 [](const auto& x, const EventPosition& p) { return x.first < p; });
-      if (it != in_batch.end() && it->first == e.pos) {
-        seen = it->second;
-      } else if (cursors_[chain] && e.pos <= *cursors_[chain]) {
+      // In this batch, in the one being written (pipelined), or in the store.
+      auto in = [&](const SeenList& seen_list) -> std::optional<Hash32> {
+        if (chain >= seen_list.size()) return std::nullopt;
+        const auto& v = seen_list[chain];
+        auto it = std::lower_bound(v.begin(), v.end(), e.pos,
+                                   [](const auto& x, const EventPosition& p) { return x.first < p; });
+        if (it != v.end() && it->first == e.pos) return it->second;
+        return std::nullopt;
+      };
+      std::optional<Hash32> seen = in(batch_seen);
+      if (!seen) seen = in(inflight_seen_);
+      if (!seen && cursors_[chain] && e.pos <= *cursors_[chain]) {
         auto found = find_seen(chain, e.pos);
         if (!found) return std::unexpected(found.error());
         seen = *found;
@@ -413,12 +420,15 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
       return std::unexpected(r.error());
     }
   }
-  if (auto r = store_.write(wb, sync); !r) {
+  // Pipelined, submit() returns once the writer has finished the last epoch and taken this
+  // one (and hands back a spare buffer); an error is that last epoch's, or an earlier one's.
+  if (auto r = writer_ ? writer_->submit(wb, sync) : store_.write(wb, sync); !r) {
     poisoned_ = true;
     if (observer_) observer_->committed(false);
     return std::unexpected(r.error());
   }
   if (observer_) observer_->committed(true);
+  if (writer_) inflight_seen_ = std::move(batch_seen);
   vault_.clear_changes();
   cursors_ = std::move(cursors);
   balance_log_ = std::move(balance_log);
@@ -426,6 +436,13 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   next_epoch_ = epoch + 1;
   fresh_ = false;
   return stats;
+}
+
+Result<void> CanonicalState::flush() {
+  if (!writer_) return {};
+  auto r = writer_->wait();
+  if (!r) poisoned_ = true;
+  return r;
 }
 
 CanonicalState::BalanceLog CanonicalState::write_balances(uint64_t epoch,

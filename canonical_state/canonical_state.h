@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "canonical_state/commit_observer.h"
+#include "storage/background_writer.h"
 #include "storage/kv_store.h"
 #include "vault/event.h"
 #include "vault/genesis.h"
@@ -49,9 +50,13 @@ class CanonicalState {
   /// Opens the state in `store` (empty: genesis state), checking that it was made with this
   /// genesis and that every invariant holds. `store` and `genesis` must outlive the state; the
   /// observer, if any, is given every epoch's changes to write in the same batch.
+  /// With a `writer` (over the same store, outliving the state), commits are pipelined:
+  /// apply_batch() hands the epoch's batch to the writer and returns while it is written, so
+  /// the next epoch is applied during the last one's write and sync; flush() waits for it.
   static Result<std::unique_ptr<CanonicalState>> open(const Genesis& genesis,
                                                       storage::KvStore& store,
-                                                      CommitObserver* observer = nullptr);
+                                                      CommitObserver* observer = nullptr,
+                                                      storage::BackgroundWriter* writer = nullptr);
 
   /// The epoch the next batch will be.
   uint64_t next_epoch() const { return next_epoch_; }
@@ -59,7 +64,14 @@ class CanonicalState {
   /// Applies `events`, in order, as epoch next_epoch() and commits it (synced unless `sync` is
   /// false). An error means nothing of the batch was committed, and this object must not be
   /// used again (reopen it from the store).
+  /// Pipelined (a writer given to open()): returns once the batch is applied and handed to the
+  /// writer; it is on disk once the next apply_batch() or flush() returns without error. An
+  /// error may then be an earlier epoch's failed write: the store holds the epochs before it.
   Result<BatchStats> apply_batch(std::span<const Event> events, bool sync = true);
+
+  /// Waits until every applied epoch is on disk (at once without a writer). An error means the
+  /// write of some epoch failed: the store holds the epochs before it; reopen from the store.
+  Result<void> flush();
 
   const Vault& vault() const { return vault_; }
   const Genesis& genesis() const { return genesis_; }
@@ -70,16 +82,18 @@ class CanonicalState {
   /// histories on any machine.
   Hash32 state_digest() const;
 
-  /// The digest of the event list committed as `epoch` (nullopt if not committed).
+  /// The digest of the event list committed as `epoch` (nullopt if not committed). Reads the
+  /// store: when pipelined, call flush() first to see the last epoch.
   Result<std::optional<Hash32>> epoch_digest(uint64_t epoch) const;
   /// The digest of an event list, as epoch_digest() records it.
   static Hash32 events_digest(std::span<const Event> events);
 
-  /// Receipts of the events rejected in `epoch`, in order.
+  /// Receipts of the events rejected in `epoch`, in order. Reads the store, as epoch_digest().
   Result<std::vector<Receipt>> receipts(uint64_t epoch) const;
 
  private:
-  CanonicalState(const Genesis& genesis, storage::KvStore& store, CommitObserver* observer);
+  CanonicalState(const Genesis& genesis, storage::KvStore& store, CommitObserver* observer,
+                 storage::BackgroundWriter* writer);
   Result<void> load();
   /// The identity stored for an event seen at `pos` on `chain` in a committed epoch, if any.
   Result<std::optional<Hash32>> find_seen(uint32_t chain, EventPosition pos) const;
@@ -87,6 +101,7 @@ class CanonicalState {
   const Genesis& genesis_;
   storage::KvStore& store_;
   CommitObserver* observer_;
+  storage::BackgroundWriter* writer_;
   Vault vault_;
   uint64_t next_epoch_ = 0;
   Hash32 history_;  // chains every committed epoch's event-list digest
@@ -94,6 +109,11 @@ class CanonicalState {
   bool fresh_ = true;
   bool poisoned_ = false;
   storage::WriteBatch batch_;  // apply_batch's, kept so its buffer is not regrown every epoch
+  // Per chain, the events stored as seen by an epoch, in increasing position. The epoch being
+  // written by the writer keeps its own here until the next is submitted (which waits for that
+  // write): a lookup finds it here while the store may not show it yet.
+  using SeenList = std::vector<std::vector<std::pair<EventPosition, Hash32>>>;
+  SeenList inflight_seen_;
   struct Lookahead {             // apply_batch's first pass, per event
     uint32_t chain;              // genesis index, or UINT32_MAX for an unknown chain
     std::optional<BalanceKey> key;

@@ -36,9 +36,16 @@ int run_replay(const ReplayOptions& o) {
   if (!store) return die(store.error().message);
   auto committer = proofs::EpochCommitter::open(*genesis, **store);
   if (!committer) return die(o.data + ": " + committer.error().message);
-  auto state = CanonicalState::open(*genesis, **store, committer->get());
+  // Pipelined commits: epoch k+1 is applied while epoch k is written and synced. Every way out
+  // below flushes first, so the batches before a bad line are on disk as promised.
+  storage::BackgroundWriter writer(**store);
+  auto state = CanonicalState::open(*genesis, **store, committer->get(), &writer);
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
+  auto stop = [&](const std::string& message) {
+    if (auto r = cs.flush(); !r) std::cerr << "relayctl: " << o.data << ": " << r.error().message << "\n";
+    return die(message);
+  };
   // State, trees and commitments are written in one batch per epoch, so they can only disagree
   // if the folder was written by something else (or before commitments were kept).
   if (auto r = (*committer)->check_state_epochs(cs.next_epoch()); !r)
@@ -80,16 +87,17 @@ int run_replay(const ReplayOptions& o) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto parsed = parse_event_line(line);
     if (!parsed)
-      return die(o.events + ": line " + std::to_string(line_no) + ": " + parsed.error().message);
+      return stop(o.events + ": line " + std::to_string(line_no) + ": " + parsed.error().message);
     if (parsed->is_epoch) {
-      if (auto r = close_batch(); !r) return die(o.events + ": " + r.error().message);
+      if (auto r = close_batch(); !r) return stop(o.events + ": " + r.error().message);
     } else {
       batch.push_back(std::move(parsed->event));
     }
   }
-  if (in.bad()) return die(o.events + ": read error");
+  if (in.bad()) return stop(o.events + ": read error");
   if (!batch.empty())
-    if (auto r = close_batch(); !r) return die(o.events + ": " + r.error().message);
+    if (auto r = close_batch(); !r) return stop(o.events + ": " + r.error().message);
+  if (auto r = cs.flush(); !r) return die(o.data + ": " + r.error().message);
   // The file is the whole history: one shorter than the folder's is another history.
   if (batch_no < cs.next_epoch())
     return die(o.events + ": the file has " + std::to_string(batch_no) +

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
+#include "canonical_state/codec.h"
 #include "canonical_state/event_log.h"
 #include "proofs/epoch_committer.h"
 #include "storage/kv_store.h"
@@ -45,7 +46,6 @@ void report(int fd, const std::string& line) {
 class ReportingStore final : public storage::KvStore {
  public:
   ReportingStore(storage::KvStore& inner, const Options& o) : inner_(inner), o_(o) {}
-  uint64_t epoch = 0;  // the epoch whose batch the next write() commits
 
   Result<std::optional<std::string>> get(std::string_view key) const override {
     return inner_.get(key);
@@ -60,6 +60,15 @@ class ReportingStore final : public storage::KvStore {
     return inner_.scan(prefix, fn);
   }
   Result<void> write(const storage::WriteBatch& batch, bool sync) override {
+    // The epoch this batch commits, from the batch itself (it sets the next epoch to epoch+1):
+    // the writes come from the background writer's thread, while the main thread is already
+    // applying the next epoch.
+    uint64_t epoch = 0;
+    for (const auto& op : batch.ops())
+      if (op.key == codec::kMetaEpoch) {
+        codec::Reader r(op.value);
+        epoch = r.be64() - 1;
+      }
     report(o_.report_fd, "W " + std::to_string(epoch));
     if (o_.die_before_write == epoch) raise(SIGKILL);
     auto r = inner_.write(batch, sync);
@@ -88,10 +97,11 @@ int run(const Options& o) {
   if (!db) return die(db.error().message);
   ReportingStore store(**db, o);
   // As relayctl replay: the liabilities trees and the epoch commitment are written in each
-  // epoch's batch.
+  // epoch's batch, and commits are pipelined through a background writer.
   auto committer = proofs::EpochCommitter::open(*genesis, store);
   if (!committer) return die(committer.error().message);
-  auto state = CanonicalState::open(*genesis, store, committer->get());
+  storage::BackgroundWriter writer(store);
+  auto state = CanonicalState::open(*genesis, store, committer->get(), &writer);
   if (!state) return die(state.error().message);
   CanonicalState& cs = **state;
 
@@ -101,7 +111,6 @@ int run(const Options& o) {
   uint64_t batch_no = 0;
   auto close_batch = [&]() -> bool {
     if (batch_no >= cs.next_epoch()) {
-      store.epoch = cs.next_epoch();
       if (auto r = cs.apply_batch(batch); !r) {
         die(r.error().message);
         return false;
@@ -123,6 +132,7 @@ int run(const Options& o) {
       return 2;
   }
   if (!batch.empty() && !close_batch()) return 2;
+  if (auto r = cs.flush(); !r) return die(r.error().message);
   report(o.report_fd, "END");
   return 0;
 }
