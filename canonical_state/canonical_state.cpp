@@ -209,7 +209,11 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   std::vector<std::optional<EventPosition>> cursors = cursors_;
   // Events stored as seen in this batch, per chain, in increasing position: a duplicate inside
   // the batch is found by binary search, one from an earlier batch in the store.
-  SeenList batch_seen(cursors.size());
+  // Reused buffers (they keep their capacity): a fresh vector of this size every epoch was
+  // fresh pages, and so page faults, every epoch.
+  SeenList& batch_seen = batch_seen_;
+  batch_seen.resize(cursors.size());
+  for (auto& v : batch_seen) v.clear();
   Sha256 hasher;
   EventListDigest list(events.size());
   uint32_t index = 0;
@@ -324,7 +328,11 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   }
 
   // The vault's changes, the cursors, and the epoch's bookkeeping, in the same batch.
-  EpochChanges changes;
+  EpochChanges& changes = changes_;
+  changes.balances.clear();
+  changes.withdrawals.clear();
+  changes.custody.clear();
+  changes.heights.clear();
   changes.epoch = epoch;
   changes.balances.reserve(vault_.changed_balances().size());
   for (const Vault::BalanceSlot* b : vault_.changed_balances())
@@ -428,7 +436,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     return std::unexpected(r.error());
   }
   if (observer_) observer_->committed(true);
-  if (writer_) inflight_seen_ = std::move(batch_seen);
+  if (writer_) std::swap(inflight_seen_, batch_seen_);
   vault_.clear_changes();
   cursors_ = std::move(cursors);
   balance_log_ = std::move(balance_log);

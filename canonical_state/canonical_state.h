@@ -114,6 +114,8 @@ class CanonicalState {
   // write): a lookup finds it here while the store may not show it yet.
   using SeenList = std::vector<std::vector<std::pair<EventPosition, Hash32>>>;
   SeenList inflight_seen_;
+  SeenList batch_seen_;   // apply_batch's, reused
+  EpochChanges changes_;  // apply_batch's, reused
   struct Lookahead {             // apply_batch's first pass, per event
     uint32_t chain;              // genesis index, or UINT32_MAX for an unknown chain
     std::optional<BalanceKey> key;
