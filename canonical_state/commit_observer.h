@@ -36,7 +36,9 @@ struct CertifiedWithdrawal {
 
 struct EpochChanges {
   uint64_t epoch = 0;
-  std::vector<BalanceChange> balances;  // sorted by (asset, account), each pair at most once
+  // Each (account, asset) at most once, grouped by asset in asset order; within an asset in
+  // the order the balances first changed in the epoch (deterministic, not sorted by account).
+  std::vector<BalanceChange> balances;
   std::vector<CertifiedWithdrawal> withdrawals;  // requested this epoch, in request order
   std::vector<uint64_t> heights;  // per chain: the highest block the state has seen (0: none)
   std::vector<Amount> custody;    // after the epoch, per chain and asset: [chain * assets + asset]

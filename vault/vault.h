@@ -88,6 +88,7 @@ class Vault {
   Amount balance(const AccountId& account, uint32_t asset) const;
   Amount custody(uint32_t chain, uint32_t asset) const { return custody_[cell(chain, asset)]; }
   Amount pending(uint32_t chain, uint32_t asset) const { return pending_[cell(chain, asset)]; }
+  /// The record of a withdrawal, nullptr when unknown. Valid until the next apply() or load.
   const WithdrawalRecord* withdrawal(const WithdrawalId& id) const;
 
   /// Every nonzero balance, sorted by (asset, account).
@@ -169,7 +170,10 @@ class Vault {
   std::vector<BalanceSlot> slots_;
   std::vector<Amount> custody_, pending_;  // [chain * assets + asset]
   std::vector<Totals> totals_;             // [asset]
-  std::unordered_map<WithdrawalId, WithdrawalRecord> withdrawals_;
+  // Open addressing: over many withdrawals, a node per record made every lookup and every
+  // rehash a chain of cache misses. Records move on rehash: withdrawal() pointers are
+  // short-lived.
+  absl::flat_hash_map<WithdrawalId, WithdrawalRecord, std::hash<WithdrawalId>> withdrawals_;
 
   std::vector<BalanceSlot*> changed_balances_;  // into slots_: re-pointed when it grows
   std::vector<WithdrawalId> changed_withdrawals_;
