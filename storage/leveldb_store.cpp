@@ -87,6 +87,7 @@ Result<std::unique_ptr<KvStore>> open_with(const std::string& dir,
   options.create_if_missing = true;
   options.paranoid_checks = true;
   options.write_buffer_size = 64 << 20;
+  options.compression = leveldb::kNoCompression;
   options.filter_policy = leveldb::NewBloomFilterPolicy(10);
   if (env) options.env = env.get();
   leveldb::DB* db = nullptr;
