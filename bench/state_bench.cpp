@@ -144,7 +144,8 @@ double apply_all(benchmark::State& st, storage::KvStore& store, const testing::W
                  bool sync, bool pipelined) {
   std::optional<storage::BackgroundWriter> writer;
   if (pipelined) writer.emplace(store);
-  auto state = CanonicalState::open(bench_genesis(), store, nullptr, writer ? &*writer : nullptr);
+  auto state = CanonicalState::open(bench_genesis(), store, nullptr,
+                                    {.writer = writer ? &*writer : nullptr});
   if (!state) {
     st.SkipWithError(state.error().message.c_str());
     return 0;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "canonical_state/codec.h"
+#include "storage/background_writer.h"
 #include "vault/sha256.h"
 
 namespace relay {
@@ -23,19 +24,22 @@ void BatchStats::add(const BatchStats& o) {
 }
 
 CanonicalState::CanonicalState(const Genesis& genesis, storage::KvStore& store,
-                               CommitObserver* observer, storage::BackgroundWriter* writer)
+                               CommitObserver* observer, Options options)
     : genesis_(genesis),
       store_(store),
       observer_(observer),
-      writer_(writer),
+      writer_(options.writer),
+      min_snapshot_deltas_(options.min_snapshot_deltas),
       vault_(genesis),
       cursors_(genesis.chains.size()) {}
 
 Result<std::unique_ptr<CanonicalState>> CanonicalState::open(const Genesis& genesis,
                                                              storage::KvStore& store,
                                                              CommitObserver* observer,
-                                                             storage::BackgroundWriter* writer) {
-  std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer, writer));
+                                                             Options options) {
+  if (options.writer && &options.writer->store() != &store)
+    return fail("the background writer writes another store than the state's");
+  std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer, options));
   if (auto r = s->load(); !r) return std::unexpected(r.error());
   return s;
 }
@@ -68,6 +72,21 @@ Result<void> CanonicalState::load() {
   if (**net != std::string_view(reinterpret_cast<const char*>(genesis_.network_id.bytes.data()), 32))
     return fail("data folder belongs to another network (its genesis differs from this one)");
 
+  {
+    auto format = store_.get(kMetaFormat);
+    if (!format) return std::unexpected(format.error());
+    uint32_t version = 0;
+    if (*format) {
+      Reader fr(**format);
+      version = fr.be32();
+      if (!fr.done()) return corrupt("format");
+    }
+    if (version != kFormatVersion)
+      return fail("data folder was written in " +
+                  (version ? "storage format " + std::to_string(version) : "an older storage format") +
+                  "; this relay reads format " + std::to_string(kFormatVersion) +
+                  ": replay the history into a new folder");
+  }
   auto epoch = get_required(store_, kMetaEpoch);
   if (!epoch) return std::unexpected(epoch.error());
   Reader er(*epoch);
@@ -114,10 +133,20 @@ Result<void> CanonicalState::load() {
     }
     return true;
   };
+  if (r) {
+    auto snap = store_.get(kMetaSnapshot);
+    if (!snap) return std::unexpected(snap.error());
+    if (*snap) {
+      Reader sr(**snap);
+      balance_log_.snapshot_epoch = sr.be64();
+      if (!sr.done() || *balance_log_.snapshot_epoch >= next_epoch_) return corrupt("snapshot epoch");
+    }
+  }
   if (r) r = store_.scan(kSnapshot, [&](std::string_view k, std::string_view v) {
     Reader kr(k.substr(kSnapshot.size()));
     const uint32_t chunk = kr.be32();
-    if (!check(kr.done() && chunk == balance_log_.snapshot_chunks && balance_records(v, false),
+    if (!check(kr.done() && balance_log_.snapshot_epoch &&
+                   chunk == balance_log_.snapshot_chunks && balance_records(v, false),
                "balance snapshot"))
       return false;
     ++balance_log_.snapshot_chunks;
@@ -132,7 +161,8 @@ Result<void> CanonicalState::load() {
     const bool next_chunk = !deltas.empty() && deltas.back().first == at &&
                             deltas.back().second == chunk;
     const bool new_epoch = chunk == 0 && (deltas.empty() || deltas.back().first < at);
-    if (!check(kr.done() && at < next_epoch_ && (next_chunk || new_epoch) &&
+    const bool after_snapshot = !balance_log_.snapshot_epoch || at > *balance_log_.snapshot_epoch;
+    if (!check(kr.done() && at < next_epoch_ && after_snapshot && (next_chunk || new_epoch) &&
                    balance_records(v, true),
                "balance delta"))
       return false;
@@ -348,7 +378,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
       changes.balances[start[b->first.asset]++] =
           BalanceChange{b->first.account, b->first.asset, b->second.amount};
   }
-  BalanceLog balance_log = write_balances(epoch, changes.balances, wb);
+  const BalanceLogUpdate balance_update = write_balances(epoch, changes.balances, wb);
   if (vault_.custody_changed()) {
     for (uint32_t c = 0; c < genesis_.chains.size(); ++c) {
       for (uint32_t a = 0; a < genesis_.assets.size(); ++a) {
@@ -423,6 +453,9 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
       v.clear();
       put_bytes(v, genesis_.network_id);
       wb.put(kMetaNetwork, v);
+      v.clear();
+      put_be32(v, kFormatVersion);
+      wb.put(kMetaFormat, v);
     }
   }
 
@@ -444,7 +477,12 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   if (writer_) std::swap(inflight_seen_, batch_seen_);
   vault_.clear_changes();
   cursors_ = std::move(cursors);
-  balance_log_ = std::move(balance_log);
+  if (balance_update.snapshot) {
+    balance_log_ = BalanceLog{epoch, balance_update.entries, balance_update.chunks, 0, {}};
+  } else if (balance_update.chunks) {
+    balance_log_.deltas.emplace_back(epoch, balance_update.chunks);
+    balance_log_.delta_entries += balance_update.entries;
+  }
   history_ = history;
   next_epoch_ = epoch + 1;
   fresh_ = false;
@@ -458,36 +496,48 @@ Result<void> CanonicalState::flush() {
   return r;
 }
 
-CanonicalState::BalanceLog CanonicalState::write_balances(uint64_t epoch,
-                                                          std::span<const BalanceChange> changes,
-                                                          storage::WriteBatch& wb) const {
-  BalanceLog log = balance_log_;
+CanonicalState::BalanceLogUpdate CanonicalState::write_balances(
+    uint64_t epoch, std::span<const BalanceChange> changes, storage::WriteBatch& wb) const {
+  const BalanceLog& log = balance_log_;
   std::string rec;
-  // A new snapshot once the deltas hold as many records as twice the snapshot (and at least
-  // kMinDeltas): every balance record is then written at most about 1.5 times, and opening a
-  // folder reads at most about three times the live balances.
-  constexpr uint64_t kMinDeltas = 1 << 16;
-  if (log.delta_entries + changes.size() >= std::max(kMinDeltas, 2 * log.snapshot_entries)) {
-    uint32_t chunk = 0;
-    uint64_t entries = 0;
-    size_t in_chunk = 0;
+  // A new snapshot once the deltas would hold twice the snapshot's records (and at least
+  // min_snapshot_deltas_): every balance record is then written at most about 1.5 times, and
+  // opening a folder reads at most about three times the live balances.
+  if (!changes.empty() &&
+      log.delta_entries + changes.size() >= std::max(min_snapshot_deltas_, 2 * log.snapshot_entries)) {
+    // In (asset, account) order, so the snapshot's bytes depend on the state alone, not on
+    // the order its entries were made in (which a reopened folder does not share): sorted by
+    // a 64-bit prefix of the key, the full key only on ties.
+    std::vector<std::pair<uint64_t, const Vault::BalanceSlot*>> order;
+    order.reserve(vault_.balance_slots().size());
     for (const Vault::BalanceSlot& slot : vault_.balance_slots()) {
       if (slot.second.amount.is_zero()) continue;
-      put_balance_record(rec, slot.first.asset, slot.first.account, slot.second.amount);
-      ++entries;
-      if (++in_chunk == kBalanceChunkMax) {
-        wb.put(snapshot_key(chunk++), rec);
-        rec.clear();
-        in_chunk = 0;
-      }
+      uint64_t prefix = 0;
+      for (size_t i = 0; i < 6; ++i) prefix = prefix << 8 | slot.first.account.bytes[i];
+      order.emplace_back((uint64_t(std::min<uint32_t>(slot.first.asset, 0xffff)) << 48) | prefix,
+                         &slot);
     }
-    if (in_chunk) wb.put(snapshot_key(chunk++), rec);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return a.second->first < b.second->first;
+    });
+    uint32_t chunk = 0;
+    for (size_t i = 0; i < order.size(); i += kBalanceChunkMax) {
+      rec.clear();
+      for (size_t j = i; j < std::min(order.size(), i + kBalanceChunkMax); ++j) {
+        const Vault::BalanceSlot& s = *order[j].second;
+        put_balance_record(rec, s.first.asset, s.first.account, s.second.amount);
+      }
+      wb.put(snapshot_key(chunk++), rec);
+    }
     for (uint32_t c = chunk; c < log.snapshot_chunks; ++c) wb.del(snapshot_key(c));
     for (const auto& [e, chunks] : log.deltas)
       for (uint32_t c = 0; c < chunks; ++c) wb.del(delta_key(e, c));
-    return BalanceLog{entries, chunk, 0, {}};
+    rec.clear();
+    put_be64(rec, epoch);
+    wb.put(kMetaSnapshot, rec);
+    return BalanceLogUpdate{true, order.size(), chunk};
   }
-  if (changes.empty()) return log;
   uint32_t chunk = 0;
   for (size_t i = 0; i < changes.size(); i += kBalanceChunkMax) {
     rec.clear();
@@ -495,9 +545,7 @@ CanonicalState::BalanceLog CanonicalState::write_balances(uint64_t epoch,
       put_balance_record(rec, uint32_t(changes[j].asset), changes[j].account, changes[j].balance);
     wb.put(delta_key(epoch, chunk++), rec);
   }
-  log.deltas.emplace_back(epoch, chunk);
-  log.delta_entries += changes.size();
-  return log;
+  return BalanceLogUpdate{false, changes.size(), chunk};
 }
 
 Result<std::optional<Hash32>> CanonicalState::find_seen(uint32_t chain, EventPosition pos) const {

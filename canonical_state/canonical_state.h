@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "canonical_state/commit_observer.h"
-#include "storage/background_writer.h"
 #include "storage/kv_store.h"
 #include "vault/event.h"
 #include "vault/genesis.h"
@@ -25,6 +24,10 @@
 #include "vault/vault.h"
 
 namespace relay {
+
+namespace storage {
+class BackgroundWriter;
+}
 
 /// What one or more batches did, counted.
 struct BatchStats {
@@ -45,18 +48,29 @@ struct Receipt {
   Hash32 event;  // event_identity()
 };
 
+/// How a CanonicalState commits (see open()).
+/// How a CanonicalState commits (CanonicalState::open).
+struct CanonicalStateOptions {
+  /// Pipelined commits: a writer over the same store, outliving the state. apply_batch()
+  /// hands the epoch's batch to it and returns while it is written, so the next epoch is
+  /// applied during the last one's write and sync; flush() waits for it.
+  storage::BackgroundWriter* writer = nullptr;
+  /// Balance delta records since the snapshot before a new snapshot is written (at least;
+  /// also at least twice the snapshot's records). docs/state.md, "Storage layout".
+  uint64_t min_snapshot_deltas = uint64_t(1) << 16;
+};
+
 class CanonicalState {
  public:
+  using Options = CanonicalStateOptions;
+
   /// Opens the state in `store` (empty: genesis state), checking that it was made with this
   /// genesis and that every invariant holds. `store` and `genesis` must outlive the state; the
   /// observer, if any, is given every epoch's changes to write in the same batch.
-  /// With a `writer` (over the same store, outliving the state), commits are pipelined:
-  /// apply_batch() hands the epoch's batch to the writer and returns while it is written, so
-  /// the next epoch is applied during the last one's write and sync; flush() waits for it.
   static Result<std::unique_ptr<CanonicalState>> open(const Genesis& genesis,
                                                       storage::KvStore& store,
                                                       CommitObserver* observer = nullptr,
-                                                      storage::BackgroundWriter* writer = nullptr);
+                                                      Options options = {});
 
   /// The epoch the next batch will be.
   uint64_t next_epoch() const { return next_epoch_; }
@@ -64,9 +78,10 @@ class CanonicalState {
   /// Applies `events`, in order, as epoch next_epoch() and commits it (synced unless `sync` is
   /// false). An error means nothing of the batch was committed, and this object must not be
   /// used again (reopen it from the store).
-  /// Pipelined (a writer given to open()): returns once the batch is applied and handed to the
-  /// writer; it is on disk once the next apply_batch() or flush() returns without error. An
-  /// error may then be an earlier epoch's failed write: the store holds the epochs before it.
+  /// Pipelined (Options::writer): returns once the batch is applied and handed to the writer;
+  /// it is on disk once the next apply_batch() or flush() returns without error. An error may
+  /// then be an earlier epoch's failed write: the store holds the epochs before it, and the
+  /// state and its observer (told committed(true) at hand-over) must both be reopened.
   Result<BatchStats> apply_batch(std::span<const Event> events, bool sync = true);
 
   /// Waits until every applied epoch is on disk (at once without a writer). An error means the
@@ -93,7 +108,7 @@ class CanonicalState {
 
  private:
   CanonicalState(const Genesis& genesis, storage::KvStore& store, CommitObserver* observer,
-                 storage::BackgroundWriter* writer);
+                 Options options);
   Result<void> load();
   /// The identity stored for an event seen at `pos` on `chain` in a committed epoch, if any.
   Result<std::optional<Hash32>> find_seen(uint32_t chain, EventPosition pos) const;
@@ -102,6 +117,7 @@ class CanonicalState {
   storage::KvStore& store_;
   CommitObserver* observer_;
   storage::BackgroundWriter* writer_;
+  uint64_t min_snapshot_deltas_;
   Vault vault_;
   uint64_t next_epoch_ = 0;
   Hash32 history_;  // chains every committed epoch's event-list digest
@@ -123,16 +139,24 @@ class CanonicalState {
   std::vector<Lookahead> lookahead_;
   // The balances on disk: a snapshot, and the changes of each epoch since (docs/state.md).
   struct BalanceLog {
+    std::optional<uint64_t> snapshot_epoch;
     uint64_t snapshot_entries = 0;
     uint32_t snapshot_chunks = 0;
     uint64_t delta_entries = 0;                             // records in the deltas
     std::vector<std::pair<uint64_t, uint32_t>> deltas;      // (epoch, chunks), in epoch order
   };
   BalanceLog balance_log_;
-  /// Adds the epoch's balance changes (sorted) to `wb`, as a delta or, once the deltas outgrow
-  /// the snapshot, as a new snapshot replacing them. Returns the log as it is after the write.
-  BalanceLog write_balances(uint64_t epoch, std::span<const BalanceChange> changes,
-                            storage::WriteBatch& wb) const;
+  /// What an epoch's write did to the log: a new snapshot (of `entries` records in `chunks`
+  /// chunks) or a delta (of `entries` records in `chunks` chunks, none when nothing changed).
+  struct BalanceLogUpdate {
+    bool snapshot = false;
+    uint64_t entries = 0;
+    uint32_t chunks = 0;
+  };
+  /// Adds the epoch's balance changes to `wb`, as a delta or, once the deltas outgrow the
+  /// snapshot, as a new snapshot replacing them.
+  BalanceLogUpdate write_balances(uint64_t epoch, std::span<const BalanceChange> changes,
+                                  storage::WriteBatch& wb) const;
 };
 
 }  // namespace relay

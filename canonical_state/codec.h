@@ -84,6 +84,11 @@ class Reader {
 inline constexpr std::string_view kMetaNetwork = "S/m/net";      // -> network id (32)
 inline constexpr std::string_view kMetaEpoch = "S/m/epoch";      // -> next epoch (be64)
 inline constexpr std::string_view kMetaHistory = "S/m/hist";     // -> history hash (32)
+inline constexpr std::string_view kMetaFormat = "S/m/format";    // -> storage format (be32)
+inline constexpr std::string_view kMetaSnapshot = "S/m/snap";    // -> balance snapshot's epoch
+/// The storage format this code writes and reads (docs/state.md): 2 = seen groups, balance
+/// snapshot and deltas. A folder of another format is refused, not misread.
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr std::string_view kCursor = "S/h/";              // + chain(be32) -> block, log
 inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> seen group
 inline constexpr std::string_view kSnapshot = "S/s/";            // + chunk(be32) -> balances

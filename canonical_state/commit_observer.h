@@ -49,7 +49,9 @@ class CommitObserver {
   virtual ~CommitObserver() = default;
   /// Adds the observer's writes for this epoch to `batch`. An error aborts the epoch's commit.
   virtual Result<void> stage(const EpochChanges& changes, storage::WriteBatch& batch) = 0;
-  /// The batch staged last was durably committed (ok) or discarded (!ok).
+  /// The batch staged last was durably committed (ok) or discarded (!ok). With pipelined
+  /// commits (CanonicalState::Options::writer), ok means handed to the writer: a later write
+  /// failure is reported by the state, and the observer must then be reopened with it.
   virtual void committed(bool ok) = 0;
 };
 

@@ -36,6 +36,9 @@ class BackgroundWriter {
   /// Waits until every submitted batch is written. The first error if one failed.
   Result<void> wait();
 
+  /// The store it writes.
+  KvStore& store() const { return store_; }
+
   /// Whether a batch is being written now.
   bool busy() const;
   /// How many submit()/wait() calls are waiting for the write in flight (for tests that need

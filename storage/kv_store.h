@@ -1,7 +1,8 @@
 // KvStore: the one seam to the on-disk key-value store (LevelDB behind it; no LevelDB header
 // leaks out). Keys and values are byte strings, ordered bytewise. A WriteBatch is applied
 // atomically: after a crash at any point either all of it is there or none of it.
-// Thread-safety: a store may be read from several threads; writes are serialised by callers.
+// Thread-safety: a store may be read from several threads, also while one thread writes (as a
+// BackgroundWriter does); writes are serialised by callers.
 #pragma once
 
 #include <cstddef>

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
+#include "storage/background_writer.h"
 #include "canonical_state/event_log.h"
 #include "proofs/commitment_json.h"
 #include "proofs/epoch_committer.h"
@@ -39,7 +40,7 @@ int run_replay(const ReplayOptions& o) {
   // Pipelined commits: epoch k+1 is applied while epoch k is written and synced. Every way out
   // below flushes first, so the batches before a bad line are on disk as promised.
   storage::BackgroundWriter writer(**store);
-  auto state = CanonicalState::open(*genesis, **store, committer->get(), &writer);
+  auto state = CanonicalState::open(*genesis, **store, committer->get(), {.writer = &writer});
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
   auto stop = [&](const std::string& message) {

@@ -23,7 +23,7 @@ TEST(Pipelined, TheNextEpochSeesTheEventsOfTheOneStillBeingWritten) {
   Genesis g = test_genesis();
   GatedStore store;
   storage::BackgroundWriter writer(store);
-  auto cs = *CanonicalState::open(g, store, nullptr, &writer);
+  auto cs = *CanonicalState::open(g, store, nullptr, {.writer = &writer});
   const Event first = deposit("alpha", 1, 0, kUsdcAlpha, account(1), "100");
   store.hold();
   ASSERT_TRUE(cs->apply_batch(std::vector<Event>{first}));
@@ -68,7 +68,7 @@ TEST(Pipelined, EqualsAnUnpipelinedRunAndReopensToIt) {
   Hash32 digest;
   {
     storage::BackgroundWriter writer(store);
-    auto cs = *CanonicalState::open(g, store, nullptr, &writer);
+    auto cs = *CanonicalState::open(g, store, nullptr, {.writer = &writer});
     BatchStats total;
     for (const auto& b : w.batches) {
       auto s = cs->apply_batch(b);
@@ -96,7 +96,7 @@ TEST(Pipelined, AFailedWriteStopsTheStateAndTheStoreKeepsTheEpochsBeforeIt) {
   Hash32 after_epoch_0;
   {
     storage::BackgroundWriter writer(store);
-    auto cs = *CanonicalState::open(g, store, nullptr, &writer);
+    auto cs = *CanonicalState::open(g, store, nullptr, {.writer = &writer});
     ASSERT_TRUE(cs->apply_batch(std::vector<Event>{
         deposit("alpha", 1, 0, kUsdcAlpha, account(1), "100")}));
     after_epoch_0 = cs->state_digest();

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
+#include "storage/background_writer.h"
 #include "canonical_state/codec.h"
 #include "canonical_state/event_log.h"
 #include "proofs/epoch_committer.h"
@@ -101,7 +102,7 @@ int run(const Options& o) {
   auto committer = proofs::EpochCommitter::open(*genesis, store);
   if (!committer) return die(committer.error().message);
   storage::BackgroundWriter writer(store);
-  auto state = CanonicalState::open(*genesis, store, committer->get(), &writer);
+  auto state = CanonicalState::open(*genesis, store, committer->get(), {.writer = &writer});
   if (!state) return die(state.error().message);
   CanonicalState& cs = **state;
 
