@@ -43,8 +43,14 @@ int run_replay(const ReplayOptions& o) {
   auto state = CanonicalState::open(*genesis, **store, committer->get(), {.writer = &writer});
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
+  auto write_failed = [&](const std::string& why) {
+    return o.data + ": writing an epoch failed (" + why +
+           "); the folder holds the epochs before it, replay again to resume";
+  };
+  // A write that failed makes the state unusable; what stopped the run is then that failure
+  // (the folder holds the epochs before it), whatever else went wrong after.
   auto stop = [&](const std::string& message) {
-    if (auto r = cs.flush(); !r) std::cerr << "relayctl: " << o.data << ": " << r.error().message << "\n";
+    if (auto r = cs.flush(); !r) return die(write_failed(r.error().message));
     return die(message);
   };
   // State, trees and commitments are written in one batch per epoch, so they can only disagree
@@ -98,7 +104,7 @@ int run_replay(const ReplayOptions& o) {
   if (in.bad()) return stop(o.events + ": read error");
   if (!batch.empty())
     if (auto r = close_batch(); !r) return stop(o.events + ": " + r.error().message);
-  if (auto r = cs.flush(); !r) return die(o.data + ": " + r.error().message);
+  if (auto r = cs.flush(); !r) return die(write_failed(r.error().message));
   // The file is the whole history: one shorter than the folder's is another history.
   if (batch_no < cs.next_epoch())
     return die(o.events + ": the file has " + std::to_string(batch_no) +
