@@ -7,6 +7,8 @@
 //   "END"        every batch is committed
 // With --die-before-write K or --die-after-write K it SIGKILLs itself at that exact point of
 // epoch K: the two edges of the commit, where a torn epoch would show if there could be one.
+// --min-snapshot-deltas N sets CanonicalState::Options::min_snapshot_deltas (a small N makes
+// epochs that write a balance snapshot and delete the deltas before it; docs/state.md).
 #include <signal.h>
 #include <unistd.h>
 
@@ -34,6 +36,7 @@ struct Options {
   std::string genesis, events, data;
   int report_fd = -1;
   std::optional<uint64_t> die_before_write, die_after_write;
+  CanonicalState::Options state;
 };
 
 void report(int fd, const std::string& line) {
@@ -102,7 +105,9 @@ int run(const Options& o) {
   auto committer = proofs::EpochCommitter::open(*genesis, store);
   if (!committer) return die(committer.error().message);
   storage::BackgroundWriter writer(store);
-  auto state = CanonicalState::open(*genesis, store, committer->get(), {.writer = &writer});
+  CanonicalState::Options options = o.state;
+  options.writer = &writer;
+  auto state = CanonicalState::open(*genesis, store, committer->get(), options);
   if (!state) return die(state.error().message);
   CanonicalState& cs = **state;
 
@@ -156,12 +161,14 @@ int main(int argc, char** argv) {
       o.die_before_write = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--die-after-write")
       o.die_after_write = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--min-snapshot-deltas")
+      o.state.min_snapshot_deltas = std::strtoull(v.c_str(), nullptr, 10);
     else
       return die("unknown option " + k);
   }
   if (o.genesis.empty() || o.events.empty() || o.data.empty())
     return die(
         "usage: relay-crash-child --genesis G --events F --data DIR [--report-fd N] "
-        "[--die-before-write K] [--die-after-write K]");
+        "[--die-before-write K] [--die-after-write K] [--min-snapshot-deltas N]");
   return run(o);
 }

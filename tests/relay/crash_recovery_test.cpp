@@ -21,6 +21,7 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/workload.h"
 #include "vault/genesis.h"
+#include "vault/sha256.h"
 
 namespace relay {
 namespace {
@@ -32,6 +33,9 @@ using testing::TempDir;
 // Small enough for ASan on two cores, long enough that a kill has many epochs to land in.
 constexpr size_t kBatches = 40;
 constexpr size_t kEventsPerBatch = 250;
+// A balance snapshot threshold (CanonicalState::Options::min_snapshot_deltas) small enough that
+// the workload has several snapshot epochs, each deleting the deltas before it.
+constexpr uint64_t kSmallSnapshotThreshold = 64;
 
 // A clean run's state after each number of committed epochs.
 struct Reference {
@@ -51,6 +55,27 @@ size_t count_seen_events(const storage::KvStore& store) {
   });
   EXPECT_TRUE(r.has_value());
   return n;
+}
+
+// SHA-256 over every state record ("S/" key and value, length-prefixed, in key order): equal
+// for two folders exactly when their canonical state is stored in the same bytes.
+Hash32 state_records_digest(const storage::KvStore& store) {
+  Sha256 h;
+  auto r = store.scan("S/", [&](std::string_view k, std::string_view v) {
+    h.update_be32(uint32_t(k.size())).update(k).update_be32(uint32_t(v.size())).update(v);
+    return true;
+  });
+  EXPECT_TRUE(r.has_value());
+  return h.finish();
+}
+
+// The epoch of the stored balance snapshot, if any.
+std::optional<uint64_t> snapshot_epoch(const storage::KvStore& store) {
+  auto v = store.get(codec::kMetaSnapshot);
+  EXPECT_TRUE(v);
+  if (!v || !*v) return std::nullopt;
+  codec::Reader r(**v);
+  return r.be64();
 }
 
 class CrashRecoveryTest : public ::testing::Test {
@@ -92,6 +117,21 @@ class CrashRecoveryTest : public ::testing::Test {
     ASSERT_GT(ref_.back().applied, 0u);
     ASSERT_GT(ref_.back().duplicates, 0u);
     ASSERT_GT(ref_.back().rejected, 0u);
+
+    // The same batches with small snapshots: the same state at every epoch (the digest does
+    // not depend on how balances are stored), and the stored bytes after each epoch.
+    auto small_store = storage::make_memory_store();
+    auto small = CanonicalState::open(
+        *genesis_, *small_store, nullptr,
+        CanonicalState::Options{.min_snapshot_deltas = kSmallSnapshotThreshold});
+    ASSERT_TRUE(small);
+    small_bytes_.assign(1, state_records_digest(*small_store));
+    for (size_t k = 0; k < w.batches.size(); ++k) {
+      ASSERT_TRUE((*small)->apply_batch(w.batches[k]));
+      ASSERT_EQ((*small)->state_digest(), ref_[k + 1].digest) << "epoch " << k;
+      small_bytes_.push_back(state_records_digest(*small_store));
+      if (snapshot_epoch(*small_store) == k) snapshot_epochs_.push_back(k);
+    }
 
     // The uninterrupted run, by the real binary on a real folder.
     TempDir clean;
@@ -205,6 +245,10 @@ class CrashRecoveryTest : public ::testing::Test {
   static inline std::string genesis_path_, log_path_;
   static inline Genesis* genesis_ = nullptr;
   static inline std::vector<Reference> ref_;
+  // With kSmallSnapshotThreshold: the state records' digest after n epochs, and the epochs
+  // that wrote a balance snapshot.
+  static inline std::vector<Hash32> small_bytes_;
+  static inline std::vector<uint64_t> snapshot_epochs_;
   static inline json* clean_ = nullptr;
 };
 
@@ -269,6 +313,70 @@ TEST_F(CrashRecoveryTest, ResumesAfterRepeatedSigkillsMidWriteToTheSameDigest) {
   }
   RecordProperty("kills_before_write_returned", torn_candidates);
   expect_resume_matches_clean(data, committed);
+}
+
+TEST_F(CrashRecoveryTest, KilledAtSnapshotEpochsReopensToTheCleanRunsBytes) {
+  // A snapshot epoch's batch writes the new snapshot and deletes the old deltas and surplus
+  // chunks: a kill just before it must leave the old snapshot and all its deltas, one just
+  // after it the new snapshot alone, and one wherever the write is must leave one of the two.
+  // Each time the folder holds exactly a clean run's bytes at that epoch, and the restarted
+  // child (its balance log reloaded from the folder) writes its snapshots at the same epochs.
+  ASSERT_GE(snapshot_epochs_.size(), 3u) << "the workload must have several snapshot epochs";
+  const uint64_t s1 = snapshot_epochs_[1], s2 = snapshot_epochs_[2];
+  ASSERT_GT(s1, snapshot_epochs_[0] + 1) << "deltas between the snapshots";
+  ASSERT_GT(s2, s1 + 1);
+  std::string epochs;
+  for (uint64_t e : snapshot_epochs_) epochs += (epochs.empty() ? "" : " ") + std::to_string(e);
+  RecordProperty("snapshot_epochs", epochs);
+  TempDir d;
+  const std::string data = d / "data";
+  const std::string threshold = std::to_string(kSmallSnapshotThreshold);
+  auto expect_bytes = [&](uint64_t n, std::optional<uint64_t> snapshot) {
+    auto db = storage::open_leveldb(data);
+    ASSERT_TRUE(db) << db.error().message;
+    EXPECT_EQ(state_records_digest(**db).hex(), small_bytes_[n].hex()) << "at epoch " << n;
+    EXPECT_EQ(snapshot_epoch(**db), snapshot) << "at epoch " << n;
+    bool deltas = false;
+    ASSERT_TRUE((*db)->scan(codec::kDelta, [&](std::string_view, std::string_view) {
+      return !(deltas = true);
+    }));
+    EXPECT_EQ(deltas, n != *snapshot + 1) << "deltas at epoch " << n;
+  };
+  {
+    Process child(child_argv(data, {"--min-snapshot-deltas", threshold, "--die-before-write",
+                                    std::to_string(s1)}),
+                  3);
+    auto r = child.wait();
+    ASSERT_EQ(r.signal, SIGKILL) << r.err;
+    ASSERT_EQ(expect_epoch_boundary(data, s1), s1);
+    expect_bytes(s1, snapshot_epochs_[0]);
+  }
+  {
+    Process child(child_argv(data, {"--min-snapshot-deltas", threshold, "--die-after-write",
+                                    std::to_string(s1)}),
+                  3);
+    auto r = child.wait();
+    ASSERT_EQ(r.signal, SIGKILL) << r.err;
+    ASSERT_EQ(expect_epoch_boundary(data, s1 + 1), s1 + 1);
+    expect_bytes(s1 + 1, s1);
+  }
+  uint64_t n = 0;
+  {
+    // Killed by the test as soon as the child announces the snapshot epoch's write: before,
+    // during or after it, as the scheduler has it.
+    Process child(child_argv(data, {"--min-snapshot-deltas", threshold}), 3);
+    ASSERT_TRUE(wait_for_report(child, "W " + std::to_string(s2)));
+    kill(child.pid(), SIGKILL);
+    while (!child.next_report().empty()) {
+    }
+    auto r = child.wait();
+    ASSERT_EQ(r.signal, SIGKILL) << r.err;
+    n = expect_epoch_boundary(data, s2);
+    ASSERT_LE(n, s2 + 1);
+    expect_bytes(n, n == s2 ? s1 : s2);
+  }
+  // relayctl (the default threshold) finishes the run from the snapshot the child left.
+  expect_resume_matches_clean(data, n);
 }
 
 TEST_F(CrashRecoveryTest, CleanRunOfTheCrashChildEqualsRelayctl) {
