@@ -55,9 +55,13 @@ struct CanonicalStateOptions {
   /// hands the epoch's batch to it and returns while it is written, so the next epoch is
   /// applied during the last one's write and sync; flush() waits for it.
   storage::BackgroundWriter* writer = nullptr;
-  /// Balance delta records since the snapshot before a new snapshot is written (at least;
-  /// also at least twice the snapshot's records). docs/state.md, "Storage layout".
+  /// A new balance snapshot is written once the delta records since the last would reach
+  /// snapshot_ratio times the snapshot's records, and at least min_snapshot_deltas
+  /// (docs/state.md, "Storage layout"). A higher ratio writes fewer snapshots (each is sorted,
+  /// so its bytes do not depend on a folder's restarts) and lets opening read more deltas:
+  /// at most about (ratio + 1) times the live balances.
   uint64_t min_snapshot_deltas = uint64_t(1) << 16;
+  uint64_t snapshot_ratio = 4;
 };
 
 class CanonicalState {
@@ -118,6 +122,7 @@ class CanonicalState {
   CommitObserver* observer_;
   storage::BackgroundWriter* writer_;
   uint64_t min_snapshot_deltas_;
+  uint64_t snapshot_ratio_;
   Vault vault_;
   uint64_t next_epoch_ = 0;
   Hash32 history_;  // chains every committed epoch's event-list digest

@@ -21,7 +21,8 @@ namespace {
 using namespace test;
 
 constexpr uint64_t kThreshold = 8;
-const CanonicalState::Options kSmallSnapshots{.min_snapshot_deltas = kThreshold};
+const CanonicalState::Options kSmallSnapshots{.min_snapshot_deltas = kThreshold,
+                                              .snapshot_ratio = 2};
 
 // Accounts beyond fixture.h's 256, with varied leading bytes (the snapshot sorts by a prefix).
 AccountId many(uint32_t i) {
