@@ -214,29 +214,14 @@ Result<void> CanonicalState::load() {
 namespace {
 // The event-list digest (docs/state.md): SHA-256("relay.events.v1" || be64(count) || each
 // event's identity, in order). One definition for apply_batch and events_digest.
-// Identities are gathered 64 at a time and hashed in one call: one OpenSSL update per event
-// cost more than hashing its 32 bytes.
 class EventListDigest {
  public:
   explicit EventListDigest(uint64_t count) { h_.update("relay.events.v1").update_be64(count); }
-  void add(const Hash32& identity) {
-    std::memcpy(buf_ + 32 * n_, identity.bytes.data(), 32);
-    if (++n_ == kBuffered) flush();
-  }
-  Hash32 finish() {
-    flush();
-    return h_.finish();
-  }
+  void add(const Hash32& identity) { h_.update(identity.span()); }
+  Hash32 finish() { return h_.finish(); }
 
  private:
-  static constexpr size_t kBuffered = 64;
-  void flush() {
-    if (n_) h_.update(std::span<const uint8_t>(buf_, 32 * n_));
-    n_ = 0;
-  }
   Sha256 h_;
-  uint8_t buf_[32 * kBuffered];
-  size_t n_ = 0;
 };
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace relay {
@@ -23,37 +24,46 @@ Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
 
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_of(ctx_)); }
 
+void Sha256::flush() {
+  if (n_) EVP_DigestUpdate(ctx_of(ctx_), buf_, n_);
+  n_ = 0;
+}
+
 Sha256& Sha256::update(std::span<const uint8_t> data) {
-  EVP_DigestUpdate(ctx_of(ctx_), data.data(), data.size());
+  if (data.empty()) return *this;
+  if (data.size() > kBuffer - n_) {
+    flush();
+    if (data.size() >= kBuffer) {  // large input: straight through
+      EVP_DigestUpdate(ctx_of(ctx_), data.data(), data.size());
+      return *this;
+    }
+  }
+  std::memcpy(buf_ + n_, data.data(), data.size());
+  n_ += data.size();
   return *this;
 }
 
 Sha256& Sha256::update(std::string_view data) {
-  EVP_DigestUpdate(ctx_of(ctx_), data.data(), data.size());
-  return *this;
+  return update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
 }
 
-Sha256& Sha256::update_u8(uint8_t v) {
-  EVP_DigestUpdate(ctx_of(ctx_), &v, 1);
-  return *this;
-}
+Sha256& Sha256::update_u8(uint8_t v) { return update(std::span<const uint8_t>(&v, 1)); }
 
 Sha256& Sha256::update_be32(uint32_t v) {
   uint8_t b[4] = {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
-  EVP_DigestUpdate(ctx_of(ctx_), b, 4);
-  return *this;
+  return update(std::span<const uint8_t>(b, 4));
 }
 
 Sha256& Sha256::update_be64(uint64_t v) {
   uint8_t b[8];
   for (int i = 7; i >= 0; --i, v >>= 8) b[i] = uint8_t(v);
-  EVP_DigestUpdate(ctx_of(ctx_), b, 8);
-  return *this;
+  return update(std::span<const uint8_t>(b, 8));
 }
 
 Hash32 Sha256::finish() {
   Hash32 out;
   unsigned len = 0;
+  flush();
   EVP_DigestFinal_ex(ctx_of(ctx_), out.bytes.data(), &len);
   EVP_DigestInit_ex2(ctx_of(ctx_), nullptr, nullptr);  // same algorithm, fresh state
   return out;

@@ -1,7 +1,9 @@
 // Sha256: incremental SHA-256 (OpenSSL behind this seam; no OpenSSL header leaks out).
 // The algorithm is fetched once per process and each hasher reuses its own context, so the
-// hot paths (Merkle nodes, digests) do not pay OpenSSL 3's per-call fetch. A hasher is not
-// thread-safe; use one per thread.
+// hot paths (Merkle nodes, digests) do not pay OpenSSL 3's per-call fetch. Small updates are
+// gathered in the hasher and handed to OpenSSL together: hashes here are built field by field
+// (an event's identity, a Merkle node, a list of identities), and one OpenSSL call per field
+// cost more than hashing the field. A hasher is not thread-safe; use one per thread.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +30,11 @@ class Sha256 {
   Hash32 finish();
 
  private:
+  void flush();
   void* ctx_;  // EVP_MD_CTX*
+  static constexpr size_t kBuffer = 256;
+  uint8_t buf_[kBuffer];
+  size_t n_ = 0;  // bytes gathered in buf_, not yet given to OpenSSL
 };
 
 /// One-shot SHA-256 of a byte string.

@@ -116,5 +116,14 @@ TEST(Pipelined, AFailedWriteStopsTheStateAndTheStoreKeepsTheEpochsBeforeIt) {
   EXPECT_EQ(reopened->state_digest(), after_epoch_0);
 }
 
+TEST(Pipelined, AWriterOfAnotherStoreIsRefused) {
+  Genesis g = test_genesis();
+  GatedStore store, other;
+  storage::BackgroundWriter writer(other);
+  auto cs = CanonicalState::open(g, store, nullptr, {.writer = &writer});
+  ASSERT_FALSE(cs);
+  EXPECT_EQ(cs.error().message, "the background writer writes another store than the state's");
+}
+
 }  // namespace
 }  // namespace relay

@@ -1,7 +1,6 @@
 // event_identity() against the encoding of docs/state.md ("Event identity"), written out here
 // field by field: every event type, with and without a tx hash, and fields longer than the
-// function's internal buffer (so the path that hands a long field straight to the hasher is
-// covered), and hex case does not matter.
+// hasher's internal buffer. (tests/canonical_state/determinism_test.cpp pins the bytes.)
 #include <gtest/gtest.h>
 
 #include <string>
