@@ -288,17 +288,16 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     }
     ahead[i] = {last_chain, vault_.balance_key(e, last_chain)};
   }
-  for (size_t i = 0; i < std::min(kIndexAhead, events.size()); ++i)
-    if (ahead[i].key) vault_.prefetch(*ahead[i].key, Vault::Prefetch::index);
-  for (size_t i = 0; i < std::min(kBalanceAhead, events.size()); ++i)
-    if (ahead[i].key) vault_.prefetch(*ahead[i].key, Vault::Prefetch::balance);
+  auto prefetch = [&](size_t i, Vault::Prefetch stage) {
+    if (i < events.size() && ahead[i].key) vault_.prefetch(*ahead[i].key, stage);
+  };
+  for (size_t i = 0; i < kIndexAhead; ++i) prefetch(i, Vault::Prefetch::index);
+  for (size_t i = 0; i < kBalanceAhead; ++i) prefetch(i, Vault::Prefetch::balance);
 
   for (; index < events.size(); ++index) {
     const Event& e = events[index];
-    if (index + kIndexAhead < events.size() && ahead[index + kIndexAhead].key)
-      vault_.prefetch(*ahead[index + kIndexAhead].key, Vault::Prefetch::index);
-    if (index + kBalanceAhead < events.size() && ahead[index + kBalanceAhead].key)
-      vault_.prefetch(*ahead[index + kBalanceAhead].key, Vault::Prefetch::balance);
+    prefetch(index + kIndexAhead, Vault::Prefetch::index);
+    prefetch(index + kBalanceAhead, Vault::Prefetch::balance);
     const Hash32 identity = event_identity(e, hasher);
     list.add(identity);
 
@@ -371,14 +370,17 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   // more than the rest of the commit, and nothing needs it (the liabilities trees order by
   // their own key).
   const auto changed = vault_.changed_balances();
+  const auto slots = vault_.balance_slots();
   changes.balances.resize(changed.size());
   {
     std::vector<size_t> start(genesis_.assets.size() + 1, 0);
-    for (const Vault::BalanceSlot* b : changed) ++start[b->first.asset + 1];
+    for (uint32_t i : changed) ++start[slots[i].first.asset + 1];
     for (size_t a = 1; a < start.size(); ++a) start[a] += start[a - 1];
-    for (const Vault::BalanceSlot* b : changed)
-      changes.balances[start[b->first.asset]++] =
-          BalanceChange{b->first.account, b->first.asset, b->second.amount};
+    for (uint32_t i : changed) {
+      const Vault::BalanceSlot& b = slots[i];
+      changes.balances[start[b.first.asset]++] =
+          BalanceChange{b.first.account, b.first.asset, b.second.amount};
+    }
   }
   const BalanceLogUpdate balance_update = write_balances(epoch, changes.balances, wb);
   if (vault_.custody_changed()) {

@@ -34,17 +34,17 @@ Vault::BalanceSlot* Vault::find_slot(const BalanceKey& k) {
 }
 
 Vault::BalanceSlot& Vault::add_slot(const BalanceKey& k) {
-  if (slots_.size() == slots_.capacity()) {
-    // Growing moves every slot: move them by hand, to re-point changed_balances_ while the
-    // old slots are still alive.
-    std::vector<BalanceSlot> bigger;
-    bigger.reserve(std::max<size_t>(64, 2 * slots_.capacity()));
-    bigger.insert(bigger.end(), slots_.begin(), slots_.end());
-    for (BalanceSlot*& p : changed_balances_) p = bigger.data() + (p - slots_.data());
-    slots_.swap(bigger);
-  }
   balance_index_.emplace(k, static_cast<uint32_t>(slots_.size()));
   return slots_.emplace_back(BalanceSlot{k, false, {}});
+}
+
+void Vault::remove_slot(uint32_t i) {
+  balance_index_.erase(slots_[i].first);
+  if (i + 1 != slots_.size()) {
+    slots_[i] = slots_.back();
+    balance_index_[slots_[i].first] = i;
+  }
+  slots_.pop_back();
 }
 
 std::optional<BalanceKey> Vault::balance_key(const Event& e, uint32_t chain) const {
@@ -94,7 +94,7 @@ void Vault::set_balance(BalanceSlot& slot, Amount v) {
   slot.second.amount = v;
   if (!slot.changed) {
     slot.changed = true;
-    changed_balances_.push_back(&slot);
+    changed_balances_.push_back(static_cast<uint32_t>(&slot - slots_.data()));
   }
 }
 
@@ -211,21 +211,13 @@ void Vault::clear_changes() {
   // Zero entries are not kept. Each is removed by moving the last slot into its place; from
   // the highest slot down, so the last slot is never one still to be removed.
   std::vector<uint32_t> emptied;
-  for (BalanceSlot* slot : changed_balances_) {
-    slot->changed = false;
-    if (slot->second.amount.is_zero())
-      emptied.push_back(static_cast<uint32_t>(slot - slots_.data()));
+  for (uint32_t i : changed_balances_) {
+    slots_[i].changed = false;
+    if (slots_[i].second.amount.is_zero()) emptied.push_back(i);
   }
   changed_balances_.clear();
   std::sort(emptied.begin(), emptied.end(), std::greater<>());
-  for (uint32_t i : emptied) {
-    balance_index_.erase(slots_[i].first);
-    if (i + 1 != slots_.size()) {
-      slots_[i] = slots_.back();
-      balance_index_[slots_[i].first] = i;
-    }
-    slots_.pop_back();
-  }
+  for (uint32_t i : emptied) remove_slot(i);
   changed_withdrawals_.clear();
   custody_changed_ = false;
 }
@@ -258,15 +250,7 @@ void Vault::load_balance(const BalanceKey& k, Amount v) {
     (slot ? *slot : add_slot(k)).second.amount = v;
     return;
   }
-  if (!slot) return;
-  // Removed like clear_changes() removes an emptied entry: the last slot moves into its place.
-  const uint32_t i = static_cast<uint32_t>(slot - slots_.data());
-  balance_index_.erase(k);
-  if (i + 1 != slots_.size()) {
-    slots_[i] = slots_.back();
-    balance_index_[slots_[i].first] = i;
-  }
-  slots_.pop_back();
+  if (slot) remove_slot(static_cast<uint32_t>(slot - slots_.data()));
 }
 
 void Vault::load_custody(uint32_t chain, uint32_t asset, Amount custody, Amount pending) {

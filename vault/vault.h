@@ -106,20 +106,20 @@ class Vault {
   struct BalanceEntry {
     Amount amount;
   };
-  /// One balance: its key and entry (named `first` and `second`, like the map entry it once
-  /// was, so readers of changed_balances() read it the same way), and whether it is listed in
-  /// changed_balances(). One cache line, so a lookup touches one line of the slot vector.
+  /// One balance: its key and entry (named `first` and `second`, like a map entry), and whether
+  /// it is listed in changed_balances(). One cache line, so a lookup touches one line of the
+  /// slot vector.
   struct alignas(64) BalanceSlot {
     BalanceKey first;
     bool changed = false;  // in the padding before the 16-byte aligned amount
     BalanceEntry second;
   };
 
-  // Changes since the last clear_changes(), for persistence. Balances in the order they first
-  // changed, each with its current amount (zero when it was emptied); pointers, so the owner
-  // reads the amounts without looking each key up again. Valid until the next apply(),
-  // load_balance() or clear_changes().
-  std::span<const BalanceSlot* const> changed_balances() const { return changed_balances_; }
+  // Changes since the last clear_changes(), for persistence. The balances changed, in the order
+  // they first changed, as indices into balance_slots() (each slot holds its current amount,
+  // zero when it was emptied), so the owner reads them without looking each key up again.
+  // Valid until the next clear_changes() or load_balance().
+  std::span<const uint32_t> changed_balances() const { return changed_balances_; }
   const std::vector<WithdrawalId>& changed_withdrawals() const { return changed_withdrawals_; }
   bool custody_changed() const { return custody_changed_; }
   void clear_changes();
@@ -155,6 +155,9 @@ class Vault {
   BalanceSlot* find_slot(const BalanceKey& k);
   /// Adds a zero slot for `k`, which has none. REQUIRES: slots_.size() < kMaxSlots.
   BalanceSlot& add_slot(const BalanceKey& k);
+  /// Removes slot i (the last slot moves into its place). REQUIRES: i is not in
+  /// changed_balances_ unless those are being cleared.
+  void remove_slot(uint32_t i);
   /// Totals summed from the entries (balances, custody, pending), or the first overflow.
   std::expected<std::vector<Totals>, std::string> sum_entries() const;
   std::optional<std::string> recompute_totals();
@@ -175,7 +178,7 @@ class Vault {
   // short-lived.
   absl::flat_hash_map<WithdrawalId, WithdrawalRecord, std::hash<WithdrawalId>> withdrawals_;
 
-  std::vector<BalanceSlot*> changed_balances_;  // into slots_: re-pointed when it grows
+  std::vector<uint32_t> changed_balances_;  // indices into slots_
   std::vector<WithdrawalId> changed_withdrawals_;
   bool custody_changed_ = false;
 };

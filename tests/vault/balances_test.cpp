@@ -27,8 +27,8 @@ AccountId many(uint32_t n) {  // distinct accounts, beyond account()'s 256
 
 std::vector<std::pair<BalanceKey, Amount>> changed(const Vault& v) {
   std::vector<std::pair<BalanceKey, Amount>> out;
-  for (const Vault::BalanceSlot* b : v.changed_balances())
-    out.emplace_back(b->first, b->second.amount);
+  for (uint32_t i : v.changed_balances())
+    out.emplace_back(v.balance_slots()[i].first, v.balance_slots()[i].second.amount);
   return out;
 }
 
@@ -73,7 +73,7 @@ TEST(Balances, RejectedFirstDepositOfANewAccountLeavesNoEntry) {
   EXPECT_EQ(v.balance(account(2), kUsdc), Amount());
   ASSERT_EQ(v.sorted_balances().size(), 1u);
   ASSERT_EQ(v.changed_balances().size(), 1u);
-  EXPECT_EQ(v.changed_balances()[0]->first.account, account(1));
+  EXPECT_EQ(v.balance_slots()[v.changed_balances()[0]].first.account, account(1));
 
   // And after clear_changes(): still nothing listed, nothing stored.
   v.clear_changes();
@@ -114,7 +114,7 @@ TEST(Balances, ManyAccountsKeepTheirAmountsAndChangesAsTheTableGrows) {
                       kAlpha, 1),
               std::nullopt);
   EXPECT_EQ(v.changed_balances().size(), (kAccounts + 2) / 3);
-  for (const Vault::BalanceSlot* b : v.changed_balances()) EXPECT_TRUE(b->second.amount.is_zero());
+  for (uint32_t i : v.changed_balances()) EXPECT_TRUE(v.balance_slots()[i].second.amount.is_zero());
   v.clear_changes();
   EXPECT_EQ(v.sorted_balances().size(), kAccounts - (kAccounts + 2) / 3);
   for (uint32_t i = 0; i < kAccounts; ++i) {
