@@ -30,6 +30,7 @@
 #include "canonical_state/canonical_state.h"
 #include "canonical_state/codec.h"
 #include "storage/background_writer.h"
+#include "storage/worker.h"
 #include "storage/kv_store.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/workload.h"
@@ -138,14 +139,20 @@ void BM_StateRawLevelDbBaseline(benchmark::State& st) {
 }
 
 // Applies every batch of the workload to a fresh state over `store`, timed; returns seconds.
-// With `pipelined`, commits go through a storage::BackgroundWriter (as relayctl replay does):
-// epoch k+1 is applied while epoch k is written; the clock stops once the last is on disk.
+// With `pipelined`, as relayctl replay runs: commits go through a storage::BackgroundWriter
+// (epoch k+1 is applied while epoch k is written; the clock stops once the last is on disk)
+// and each epoch's events are hashed on a storage::Worker while they are applied.
 double apply_all(benchmark::State& st, storage::KvStore& store, const testing::Workload& w,
                  bool sync, bool pipelined) {
   std::optional<storage::BackgroundWriter> writer;
-  if (pipelined) writer.emplace(store);
-  auto state = CanonicalState::open(bench_genesis(), store, nullptr,
-                                    {.writer = writer ? &*writer : nullptr});
+  std::optional<storage::Worker> worker;
+  if (pipelined) {
+    writer.emplace(store);
+    worker.emplace();
+  }
+  auto state = CanonicalState::open(
+      bench_genesis(), store, nullptr,
+      {.writer = writer ? &*writer : nullptr, .worker = worker ? &*worker : nullptr});
   if (!state) {
     st.SkipWithError(state.error().message.c_str());
     return 0;
@@ -195,7 +202,8 @@ void BM_StateApplyInMemoryLevelDb(benchmark::State& st) {
 }
 
 // (b) Durable: a real LevelDB folder, every epoch one synced write batch. Second argument 1:
-// pipelined commits (how relayctl replay runs), 0: each apply_batch waits for its own sync.
+// pipelined commits and hashing on a worker (how relayctl replay runs), 0: one thread, each
+// apply_batch hashing its events and waiting for its own sync.
 void BM_StateApplyDurable(benchmark::State& st) {
   const auto& w = workload(size_t(st.range(0)));
   double seconds = 0;

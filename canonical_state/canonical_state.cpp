@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <utility>
 
 #include "canonical_state/codec.h"
 #include "storage/background_writer.h"
+#include "storage/worker.h"
 #include "vault/sha256.h"
 
 namespace relay {
@@ -30,6 +32,7 @@ CanonicalState::CanonicalState(const Genesis& genesis, storage::KvStore& store,
       store_(store),
       observer_(observer),
       writer_(options.writer),
+      worker_(options.worker),
       min_snapshot_deltas_(options.min_snapshot_deltas),
       snapshot_ratio_(std::max<uint64_t>(1, options.snapshot_ratio)),
       vault_(genesis),
@@ -246,31 +249,49 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   SeenList& batch_seen = batch_seen_;
   batch_seen.resize(cursors.size());
   for (auto& v : batch_seen) v.clear();
-  Sha256 hasher;
-  EventListDigest list(events.size());
-  uint32_t index = 0;
+  std::vector<Deferred>& deferred = deferred_;
+  deferred.clear();
   std::string rec, kbuf, rkey;  // reused: the batch copies them
   uint32_t last_chain = uint32_t(genesis_.chains.size());
 
-  auto reject = [&](const Event& e, Reason reason, const Hash32& identity) {
-    ++stats.rejected[size_t(reason)];
-    rkey.assign(kReceipt);
-    put_be64(rkey, epoch);
-    put_be32(rkey, index);
-    rec.clear();
-    rec.push_back(char(reason));
-    put_be64(rec, e.pos.block);
-    put_be32(rec, e.pos.log_index);
-    put_bytes(rec, identity);
-    rec += e.chain;
-    wb.put(rkey, rec);
+  // The events' identities and the event-list digest: about a quarter of the work of an epoch,
+  // and needed by none of the rules (only to tell a duplicate from a conflict, for receipts
+  // and for the seen records, all settled after the loop), so hashed on the worker, if there
+  // is one, while this thread applies the events. `hashed` waits for it on every way out.
+  identities_.resize(events.size());
+  Hash32 digest;
+  auto hash_events = [this, events, &digest] {
+    Sha256 hasher;
+    EventListDigest list(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      identities_[i] = event_identity(events[i], hasher);
+      list.add(identities_[i]);
+    }
+    digest = list.finish();
   };
+  struct Hashed {
+    storage::Worker* worker;
+    void wait() {
+      if (worker) std::exchange(worker, nullptr)->wait();
+    }
+    ~Hashed() {
+      try {
+        wait();
+      } catch (...) {  // leaving early on another error: that one is reported
+      }
+    }
+  } hashed{worker_};
+  if (worker_)
+    worker_->start(hash_events);
+  else
+    hash_events();
 
   // First pass: each event's chain (genesis index, or kNoChain) and the balance it will look
   // up, so the second can fetch the balances a few events ahead into the cache while it
   // applies this one (Vault::prefetch: the index entry 16 ahead, the balance 8 ahead): over
   // many accounts, each lookup is otherwise two cache misses in a row.
   constexpr uint32_t kNoChain = UINT32_MAX;
+  constexpr uint32_t kNotInBatch = UINT32_MAX;
   constexpr size_t kIndexAhead = 16, kBalanceAhead = 8;
   auto& ahead = lookahead_;  // reused: keeps its capacity
   ahead.resize(events.size());
@@ -294,16 +315,14 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   for (size_t i = 0; i < kIndexAhead; ++i) prefetch(i, Vault::Prefetch::index);
   for (size_t i = 0; i < kBalanceAhead; ++i) prefetch(i, Vault::Prefetch::balance);
 
-  for (; index < events.size(); ++index) {
+  for (uint32_t index = 0; index < events.size(); ++index) {
     const Event& e = events[index];
     prefetch(index + kIndexAhead, Vault::Prefetch::index);
     prefetch(index + kBalanceAhead, Vault::Prefetch::balance);
-    const Hash32 identity = event_identity(e, hasher);
-    list.add(identity);
 
     // Rule 1: the chain must be in the genesis.
     if (ahead[index].chain == kNoChain) {
-      reject(e, Reason::unknown_chain, identity);
+      deferred.push_back({index, Reason::unknown_chain, kNotInBatch, {}});
       continue;
     }
     const uint32_t chain = ahead[index].chain;
@@ -312,48 +331,75 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     // out of order. Above it, it cannot have been seen.
     if (cursors[chain] && e.pos <= *cursors[chain]) {
       // In this batch, in the one being written (pipelined), or in the store.
-      auto in = [&](const SeenList& seen_list) -> std::optional<Hash32> {
-        if (chain >= seen_list.size()) return std::nullopt;
+      auto in = [&](const SeenList& seen_list) -> const Seen* {
+        if (chain >= seen_list.size()) return nullptr;
         const auto& v = seen_list[chain];
         auto it = std::lower_bound(v.begin(), v.end(), e.pos,
-                                   [](const auto& x, const EventPosition& p) { return x.first < p; });
-        if (it != v.end() && it->first == e.pos) return it->second;
-        return std::nullopt;
+                                   [](const Seen& x, const EventPosition& p) { return x.pos < p; });
+        return it != v.end() && it->pos == e.pos ? &*it : nullptr;
       };
-      std::optional<Hash32> seen = in(batch_seen);
-      if (!seen) seen = in(inflight_seen_);
-      if (!seen && cursors_[chain] && e.pos <= *cursors_[chain]) {
+      if (const Seen* s = in(batch_seen)) {
+        deferred.push_back({index, std::nullopt, s->index, {}});
+      } else if (const Seen* f = in(inflight_seen_)) {
+        deferred.push_back({index, std::nullopt, kNotInBatch, f->identity});
+      } else if (cursors_[chain] && e.pos <= *cursors_[chain]) {
         auto found = find_seen(chain, e.pos);
         if (!found) return std::unexpected(found.error());
-        seen = *found;
-      }
-      if (!seen) {
-        reject(e, Reason::out_of_order, identity);
-      } else if (*seen == identity) {
-        ++stats.duplicates;
+        if (*found)
+          deferred.push_back({index, std::nullopt, kNotInBatch, **found});
+        else
+          deferred.push_back({index, Reason::out_of_order, kNotInBatch, {}});
       } else {
-        reject(e, Reason::conflict, identity);
+        deferred.push_back({index, Reason::out_of_order, kNotInBatch, {}});
       }
       continue;
     }
     cursors[chain] = e.pos;
-    batch_seen[chain].emplace_back(e.pos, identity);
+    batch_seen[chain].push_back({e.pos, index, {}});
 
     // Rules 4-6.
     if (auto reason = vault_.apply(e, chain, epoch))
-      reject(e, *reason, identity);
+      deferred.push_back({index, *reason, kNotInBatch, {}});
     else
       ++stats.applied;
   }
 
+  // The identities are needed from here on.
+  hashed.wait();
+  for (const Deferred& d : deferred) {
+    const Hash32& identity = identities_[d.index];
+    std::optional<Reason> reason = d.reason;
+    if (!reason) {
+      const Hash32& seen = d.seen_index == kNotInBatch ? d.seen : identities_[d.seen_index];
+      if (seen == identity) {
+        ++stats.duplicates;
+        continue;
+      }
+      reason = Reason::conflict;
+    }
+    const Event& e = events[d.index];
+    ++stats.rejected[size_t(*reason)];
+    rkey.assign(kReceipt);
+    put_be64(rkey, epoch);
+    put_be32(rkey, d.index);
+    rec.clear();
+    rec.push_back(char(*reason));
+    put_be64(rec, e.pos.block);
+    put_be32(rec, e.pos.log_index);
+    put_bytes(rec, identity);
+    rec += e.chain;
+    wb.put(rkey, rec);
+  }
+
   // The events stored as seen, in groups per chain (codec.h, kSeenGroupMax).
   for (uint32_t c = 0; c < batch_seen.size(); ++c) {
-    const auto& seen = batch_seen[c];
+    auto& seen = batch_seen[c];
+    for (Seen& s : seen) s.identity = identities_[s.index];
     for (size_t g = 0; g < seen.size(); g += kSeenGroupMax) {
       const size_t end = std::min(seen.size(), g + kSeenGroupMax);
-      assign_seen_key(kbuf, c, seen[end - 1].first);
+      assign_seen_key(kbuf, c, seen[end - 1].pos);
       rec.clear();
-      for (size_t i = g; i < end; ++i) put_seen_record(rec, seen[i].first, seen[i].second);
+      for (size_t i = g; i < end; ++i) put_seen_record(rec, seen[i].pos, seen[i].identity);
       wb.put(kbuf, rec);
     }
   }
@@ -437,15 +483,18 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     put_be32(v, cursors[c]->log_index);
     wb.put(key, v);
   }
-  const Hash32 digest = list.finish();
   {
     std::string key(kEpochDigest), v;
     put_be64(key, epoch);
     put_bytes(v, digest);
     wb.put(key, v);
   }
-  hasher.update("relay.history.v1").update(history_.span()).update_be64(epoch).update(digest.span());
-  const Hash32 history = hasher.finish();
+  const Hash32 history = Sha256()
+                             .update("relay.history.v1")
+                             .update(history_.span())
+                             .update_be64(epoch)
+                             .update(digest.span())
+                             .finish();
   {
     std::string v;
     put_bytes(v, history);

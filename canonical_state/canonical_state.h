@@ -27,6 +27,7 @@ namespace relay {
 
 namespace storage {
 class BackgroundWriter;
+class Worker;
 }
 
 /// What one or more batches did, counted.
@@ -48,13 +49,16 @@ struct Receipt {
   Hash32 event;  // event_identity()
 };
 
-/// How a CanonicalState commits (see open()).
 /// How a CanonicalState commits (CanonicalState::open).
 struct CanonicalStateOptions {
   /// Pipelined commits: a writer over the same store, outliving the state. apply_batch()
   /// hands the epoch's batch to it and returns while it is written, so the next epoch is
   /// applied during the last one's write and sync; flush() waits for it.
   storage::BackgroundWriter* writer = nullptr;
+  /// A thread to hash each epoch's events on (their identities and the event-list digest)
+  /// while apply_batch() applies them; without one, apply_batch() hashes them itself first.
+  /// It must outlive the state and serve no one else while apply_batch() runs.
+  storage::Worker* worker = nullptr;
   /// A new balance snapshot is written once the delta records since the last would reach
   /// snapshot_ratio times the snapshot's records, and at least min_snapshot_deltas
   /// (docs/state.md, "Storage layout"). A higher ratio writes fewer snapshots (each is sorted,
@@ -121,6 +125,7 @@ class CanonicalState {
   storage::KvStore& store_;
   CommitObserver* observer_;
   storage::BackgroundWriter* writer_;
+  storage::Worker* worker_;
   uint64_t min_snapshot_deltas_;
   uint64_t snapshot_ratio_;
   Vault vault_;
@@ -133,7 +138,12 @@ class CanonicalState {
   // Per chain, the events stored as seen by an epoch, in increasing position. The epoch being
   // written by the writer keeps its own here until the next is submitted (which waits for that
   // write): a lookup finds it here while the store may not show it yet.
-  using SeenList = std::vector<std::vector<std::pair<EventPosition, Hash32>>>;
+  struct Seen {
+    EventPosition pos;
+    uint32_t index;   // in its epoch's event list
+    Hash32 identity;  // filled in once the epoch's identities are computed
+  };
+  using SeenList = std::vector<std::vector<Seen>>;
   SeenList inflight_seen_;
   SeenList batch_seen_;   // apply_batch's, reused
   EpochChanges changes_;  // apply_batch's, reused
@@ -142,6 +152,17 @@ class CanonicalState {
     std::optional<BalanceKey> key;
   };
   std::vector<Lookahead> lookahead_;
+  std::vector<Hash32> identities_;  // apply_batch's: each event's event_identity()
+  /// An event whose outcome needs identities, settled once they are computed: rejected for
+  /// `reason`, or (no reason) at or below its chain's cursor, a duplicate or a conflict of the
+  /// event seen there: the one at `seen_index` in this batch, else the identity `seen`.
+  struct Deferred {
+    uint32_t index;
+    std::optional<Reason> reason;
+    uint32_t seen_index;
+    Hash32 seen;
+  };
+  std::vector<Deferred> deferred_;  // apply_batch's, reused
   // The balances on disk: a snapshot, and the changes of each epoch since (docs/state.md).
   struct BalanceLog {
     std::optional<uint64_t> snapshot_epoch;

@@ -9,6 +9,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "storage/background_writer.h"
+#include "storage/worker.h"
 #include "canonical_state/event_log.h"
 #include "proofs/commitment_json.h"
 #include "proofs/epoch_committer.h"
@@ -37,10 +38,13 @@ int run_replay(const ReplayOptions& o) {
   if (!store) return die(store.error().message);
   auto committer = proofs::EpochCommitter::open(*genesis, **store);
   if (!committer) return die(o.data + ": " + committer.error().message);
-  // Pipelined commits: epoch k+1 is applied while epoch k is written and synced. Every way out
-  // below flushes first, so the batches before a bad line are on disk as promised.
+  // Pipelined commits: epoch k+1 is applied while epoch k is written and synced, and each
+  // epoch's events are hashed on a worker while they are applied. Every way out below flushes
+  // first, so the batches before a bad line are on disk as promised.
   storage::BackgroundWriter writer(**store);
-  auto state = CanonicalState::open(*genesis, **store, committer->get(), {.writer = &writer});
+  storage::Worker worker;
+  auto state = CanonicalState::open(*genesis, **store, committer->get(),
+                                    {.writer = &writer, .worker = &worker});
   if (!state) return die(o.data + ": " + state.error().message);
   CanonicalState& cs = **state;
   auto write_failed = [&](const std::string& why) {

@@ -22,6 +22,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "storage/background_writer.h"
+#include "storage/worker.h"
 #include "canonical_state/codec.h"
 #include "canonical_state/event_log.h"
 #include "proofs/epoch_committer.h"
@@ -101,12 +102,15 @@ int run(const Options& o) {
   if (!db) return die(db.error().message);
   ReportingStore store(**db, o);
   // As relayctl replay: the liabilities trees and the epoch commitment are written in each
-  // epoch's batch, and commits are pipelined through a background writer.
+  // epoch's batch, commits are pipelined through a background writer and events hashed on a
+  // worker.
   auto committer = proofs::EpochCommitter::open(*genesis, store);
   if (!committer) return die(committer.error().message);
   storage::BackgroundWriter writer(store);
+  storage::Worker worker;
   CanonicalState::Options options = o.state;
   options.writer = &writer;
+  options.worker = &worker;
   auto state = CanonicalState::open(*genesis, store, committer->get(), options);
   if (!state) return die(state.error().message);
   CanonicalState& cs = **state;
