@@ -185,27 +185,61 @@ Result<void> CanonicalState::load() {
     vault_.load_custody(chain, asset, cu, pe);
     return true;
   });
+  // Withdrawals: each epoch's requests, then each epoch's claims of earlier requests.
+  // `chunk_in_order` checks that an epoch's chunks are 0, 1, 2... and the epochs increase.
+  auto chunk_in_order = [&](std::optional<std::pair<uint64_t, uint32_t>>& last, uint64_t at,
+                            uint32_t chunk) {
+    const bool ok = at < next_epoch_ &&
+                    (last && last->first == at ? chunk == last->second + 1
+                                               : chunk == 0 && (!last || last->first < at));
+    last = std::pair{at, chunk};
+    return ok;
+  };
+  std::optional<std::pair<uint64_t, uint32_t>> last_request, last_claim;
   if (r) r = store_.scan(kWithdrawal, [&](std::string_view k, std::string_view v) {
-    Reader kr(k.substr(kWithdrawal.size())), vr(v);
-    WithdrawalId id = kr.bytes<WithdrawalId>();
-    WithdrawalRecord w;
-    w.account = vr.bytes<AccountId>();
-    w.asset = vr.be32();
-    w.amount = vr.amount();
-    w.origin_chain = vr.be32();
-    w.origin.block = vr.be64();
-    w.origin.log_index = vr.be32();
-    w.dest_chain = vr.be32();
-    w.recipient = vr.bytes<Address>();
-    w.epoch = vr.be64();
-    uint8_t claimed = vr.u8();
-    if (!check(kr.done() && vr.done() && w.asset < assets && w.origin_chain < chains &&
-                   w.dest_chain < chains && claimed <= 1,
-               "withdrawal"))
-      return false;
-    w.claimed = claimed == 1;
-    vault_.load_withdrawal(id, w);
-    return true;
+    Reader kr(k.substr(kWithdrawal.size()));
+    const uint64_t at = kr.be64();
+    const uint32_t chunk = kr.be32();
+    bool ok = kr.done() && chunk_in_order(last_request, at, chunk) && !v.empty() &&
+              v.size() % kWithdrawalRecordSize == 0 &&
+              v.size() <= kWithdrawalChunkMax * kWithdrawalRecordSize;
+    for (size_t off = 0; ok && off < v.size(); off += kWithdrawalRecordSize) {
+      Reader vr(v.substr(off, kWithdrawalRecordSize));
+      const WithdrawalId id = vr.bytes<WithdrawalId>();
+      WithdrawalRecord w;
+      w.account = vr.bytes<AccountId>();
+      w.asset = vr.be32();
+      w.amount = vr.amount();
+      w.origin_chain = vr.be32();
+      w.origin.block = vr.be64();
+      w.origin.log_index = vr.be32();
+      w.dest_chain = vr.be32();
+      w.recipient = vr.bytes<Address>();
+      w.epoch = at;
+      ok = vr.done() && w.asset < assets && w.origin_chain < chains && w.dest_chain < chains &&
+           !vault_.withdrawal(id);
+      if (ok) vault_.load_withdrawal(id, w);
+    }
+    return check(ok, "withdrawal");
+  });
+  if (r) r = store_.scan(kClaim, [&](std::string_view k, std::string_view v) {
+    Reader kr(k.substr(kClaim.size()));
+    const uint64_t at = kr.be64();
+    const uint32_t chunk = kr.be32();
+    bool ok = kr.done() && chunk_in_order(last_claim, at, chunk) && !v.empty() &&
+              v.size() % WithdrawalId::size() == 0 &&
+              v.size() <= kClaimChunkMax * WithdrawalId::size();
+    for (size_t off = 0; ok && off < v.size(); off += WithdrawalId::size()) {
+      const WithdrawalId id = Reader(v.substr(off, WithdrawalId::size())).bytes<WithdrawalId>();
+      const WithdrawalRecord* w = vault_.withdrawal(id);
+      ok = w && !w->claimed && w->epoch < at;  // claimed once, in a later epoch
+      if (ok) {
+        WithdrawalRecord claimed = *w;
+        claimed.claimed = true;
+        vault_.load_withdrawal(id, claimed);
+      }
+    }
+    return check(ok, "withdrawal claim");
   });
   if (!r) return r;
   if (bad) return corrupt(what);
@@ -451,25 +485,40 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
           CertifiedWithdrawal{id, w.dest_chain, w.asset, w.recipient, token->address, *units});
     }
   }
-  // The records in key order too (ids are hashes, so the request order is scattered).
-  std::vector<WithdrawalId> withdrawal_ids = vault_.changed_withdrawals();
-  std::sort(withdrawal_ids.begin(), withdrawal_ids.end());
-  for (const WithdrawalId& id : withdrawal_ids) {
-    const WithdrawalRecord& w = *vault_.withdrawal(id);
-    kbuf.assign(kWithdrawal);
-    put_bytes(kbuf, id);
+  // The epoch's requests and claims, each in chunks under the epoch (codec.h).
+  {
+    uint32_t request_chunk = 0, claim_chunk = 0;
+    size_t in_request = 0, in_claim = 0;
+    std::string claims;
     rec.clear();
-    put_bytes(rec, w.account);
-    put_be32(rec, w.asset);
-    put_amount(rec, w.amount);
-    put_be32(rec, w.origin_chain);
-    put_be64(rec, w.origin.block);
-    put_be32(rec, w.origin.log_index);
-    put_be32(rec, w.dest_chain);
-    put_bytes(rec, w.recipient);
-    put_be64(rec, w.epoch);
-    rec.push_back(w.claimed ? 1 : 0);
-    wb.put(kbuf, rec);
+    for (const WithdrawalId& id : vault_.changed_withdrawals()) {  // in the order they changed
+      const WithdrawalRecord& w = *vault_.withdrawal(id);
+      if (w.claimed) {  // claimed now: requested in an earlier epoch
+        put_bytes(claims, id);
+        if (++in_claim == kClaimChunkMax) {
+          wb.put(epoch_chunk_key(kClaim, epoch, claim_chunk++), claims);
+          claims.clear();
+          in_claim = 0;
+        }
+        continue;
+      }
+      put_bytes(rec, id);
+      put_bytes(rec, w.account);
+      put_be32(rec, w.asset);
+      put_amount(rec, w.amount);
+      put_be32(rec, w.origin_chain);
+      put_be64(rec, w.origin.block);
+      put_be32(rec, w.origin.log_index);
+      put_be32(rec, w.dest_chain);
+      put_bytes(rec, w.recipient);
+      if (++in_request == kWithdrawalChunkMax) {
+        wb.put(epoch_chunk_key(kWithdrawal, epoch, request_chunk++), rec);
+        rec.clear();
+        in_request = 0;
+      }
+    }
+    if (in_request) wb.put(epoch_chunk_key(kWithdrawal, epoch, request_chunk), rec);
+    if (in_claim) wb.put(epoch_chunk_key(kClaim, epoch, claim_chunk), claims);
   }
   for (uint32_t c = 0; c < genesis_.chains.size(); ++c)
     for (uint32_t a = 0; a < genesis_.assets.size(); ++a)

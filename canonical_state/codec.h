@@ -86,15 +86,17 @@ inline constexpr std::string_view kMetaEpoch = "S/m/epoch";      // -> next epoc
 inline constexpr std::string_view kMetaHistory = "S/m/hist";     // -> history hash (32)
 inline constexpr std::string_view kMetaFormat = "S/m/format";    // -> storage format (be32)
 inline constexpr std::string_view kMetaSnapshot = "S/m/snap";    // -> balance snapshot's epoch
-/// The storage format this code writes and reads (docs/state.md): 2 = seen groups, balance
-/// snapshot and deltas. A folder of another format is refused, not misread.
-inline constexpr uint32_t kFormatVersion = 2;
+/// The storage format this code writes and reads (docs/state.md): 3 = seen groups, balance
+/// snapshot and deltas, withdrawals and claims grouped per epoch. A folder of another format
+/// is refused, not misread.
+inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr std::string_view kCursor = "S/h/";              // + chain(be32) -> block, log
 inline constexpr std::string_view kSeen = "S/e/";                // + chain, block, log -> seen group
 inline constexpr std::string_view kSnapshot = "S/s/";            // + chunk(be32) -> balances
 inline constexpr std::string_view kDelta = "S/d/";               // + epoch(be64), chunk(be32)
 inline constexpr std::string_view kCustody = "S/c/";             // + chain, asset -> custody, pending
-inline constexpr std::string_view kWithdrawal = "S/w/";          // + id(32) -> record
+inline constexpr std::string_view kWithdrawal = "S/w/";          // + epoch(be64), chunk(be32)
+inline constexpr std::string_view kClaim = "S/k/";               // + epoch(be64), chunk(be32)
 inline constexpr std::string_view kEpochDigest = "S/x/";         // + epoch(be64) -> event list digest
 inline constexpr std::string_view kReceipt = "S/r/";             // + epoch(be64), index(be32)
 
@@ -164,16 +166,32 @@ inline void put_balance_record(std::string& s, uint32_t asset, const AccountId& 
   put_amount(s, amount);
 }
 
+// Withdrawals are stored per epoch (docs/state.md, "Storage layout"): the requests of an epoch
+// in chunks of up to kWithdrawalChunkMax records, in request order, and the ids claimed in an
+// epoch in chunks of up to kClaimChunkMax. A key per withdrawal id (a hash) was a random key
+// per request and per claim: the most expensive keys of a commit for LevelDB's memtable.
+// A request record: id (32), account (32), be32 asset, amount (16), be32 origin chain, be64
+// block, be32 log index, be32 destination chain, recipient (20); its epoch is the key's.
+inline constexpr size_t kWithdrawalRecordSize = 124;
+inline constexpr size_t kWithdrawalChunkMax = 256;
+inline constexpr size_t kClaimChunkMax = 1024;
+
+/// `prefix` + be64 epoch + be32 chunk: the key of a per-epoch chunk (balance deltas,
+/// withdrawals, claims).
+inline std::string epoch_chunk_key(std::string_view prefix, uint64_t epoch, uint32_t chunk) {
+  std::string k(prefix);
+  put_be64(k, epoch);
+  put_be32(k, chunk);
+  return k;
+}
+
 inline std::string snapshot_key(uint32_t chunk) {
   std::string k(kSnapshot);
   put_be32(k, chunk);
   return k;
 }
 inline std::string delta_key(uint64_t epoch, uint32_t chunk) {
-  std::string k(kDelta);
-  put_be64(k, epoch);
-  put_be32(k, chunk);
-  return k;
+  return epoch_chunk_key(kDelta, epoch, chunk);
 }
 
 }  // namespace relay::codec
