@@ -3,6 +3,7 @@
 // LevelDB's bytewise order is numeric order.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -15,11 +16,14 @@
 
 namespace relay::codec {
 
+// Each field is one append (not one push_back per byte): records are encoded by the million.
 inline void put_be32(std::string& s, uint32_t v) {
-  for (int i = 3; i >= 0; --i) s.push_back(char(uint8_t(v >> (8 * i))));
+  if constexpr (std::endian::native == std::endian::little) v = std::byteswap(v);
+  s.append(reinterpret_cast<const char*>(&v), 4);
 }
 inline void put_be64(std::string& s, uint64_t v) {
-  for (int i = 7; i >= 0; --i) s.push_back(char(uint8_t(v >> (8 * i))));
+  if constexpr (std::endian::native == std::endian::little) v = std::byteswap(v);
+  s.append(reinterpret_cast<const char*>(&v), 8);
 }
 inline void put_amount(std::string& s, Amount a) {
   uint8_t b[16];
@@ -121,10 +125,19 @@ inline std::string seen_key(uint32_t chain, EventPosition pos) {
 inline constexpr size_t kSeenRecordSize = 44;
 inline constexpr size_t kSeenGroupMax = 64;
 
+/// Copies `v` big-endian to `out` (for records assembled on the stack, then appended once).
+template <class T>
+inline char* store_be(char* out, T v) {
+  if constexpr (std::endian::native == std::endian::little) v = std::byteswap(v);
+  std::memcpy(out, &v, sizeof v);
+  return out + sizeof v;
+}
+
 inline void put_seen_record(std::string& s, EventPosition pos, const Hash32& identity) {
-  put_be64(s, pos.block);
-  put_be32(s, pos.log_index);
-  put_bytes(s, identity);
+  char b[kSeenRecordSize];
+  char* p = store_be(store_be(b, pos.block), pos.log_index);
+  std::memcpy(p, identity.bytes.data(), 32);
+  s.append(b, sizeof b);
 }
 
 /// The position of record i of a group value (which holds at least i + 1 records).
@@ -161,9 +174,11 @@ inline constexpr size_t kBalanceChunkMax = 1024;
 
 inline void put_balance_record(std::string& s, uint32_t asset, const AccountId& account,
                                Amount amount) {
-  put_be32(s, asset);
-  put_bytes(s, account);
-  put_amount(s, amount);
+  char b[kBalanceRecordSize];
+  char* p = store_be(b, asset);
+  std::memcpy(p, account.bytes.data(), 32);
+  amount.to_be_bytes(reinterpret_cast<uint8_t*>(p + 32));
+  s.append(b, sizeof b);
 }
 
 // Withdrawals are stored per epoch (docs/state.md, "Storage layout"): the requests of an epoch

@@ -49,18 +49,4 @@ std::string Amount::to_decimal() const {
   return std::string(buf + i, buf + 40);
 }
 
-void Amount::to_be_bytes(uint8_t out[16]) const {
-  uint128_t v = v_;
-  for (int i = 15; i >= 0; --i) {
-    out[i] = static_cast<uint8_t>(v);
-    v >>= 8;
-  }
-}
-
-Amount Amount::from_be_bytes(const uint8_t in[16]) {
-  uint128_t v = 0;
-  for (int i = 0; i < 16; ++i) v = (v << 8) | in[i];
-  return Amount(v);
-}
-
 }  // namespace relay

@@ -3,7 +3,9 @@
 // zero cannot be written unchecked (DESIGN.md "Amounts"). Immutable value type, thread-safe.
 #pragma once
 
+#include <bit>
 #include <compare>
+#include <cstring>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,10 +40,22 @@ class Amount {
   std::string to_decimal() const;
 
   /// 16 bytes, big-endian: the fixed-width encoding used in storage, digests and commitments.
-  void to_be_bytes(uint8_t out[16]) const;
-  static Amount from_be_bytes(const uint8_t in[16]);
+  /// Inline, as two byte-swapped words: every stored balance and hashed amount goes through it.
+  void to_be_bytes(uint8_t out[16]) const {
+    const uint64_t w[2] = {to_be(uint64_t(v_ >> 64)), to_be(uint64_t(v_))};
+    std::memcpy(out, w, 16);
+  }
+  static Amount from_be_bytes(const uint8_t in[16]) {
+    uint64_t w[2];
+    std::memcpy(w, in, 16);
+    return Amount(uint128_t(to_be(w[0])) << 64 | to_be(w[1]));
+  }
 
  private:
+  // Big-endian <-> native for one word (its own inverse).
+  static constexpr uint64_t to_be(uint64_t v) {
+    return std::endian::native == std::endian::little ? std::byteswap(v) : v;
+  }
   uint128_t v_ = 0;
 };
 
