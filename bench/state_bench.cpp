@@ -139,15 +139,17 @@ void BM_StateRawLevelDbBaseline(benchmark::State& st) {
 }
 
 // Applies every batch of the workload to a fresh state over `store`, timed; returns seconds.
-// With `pipelined`, as relayctl replay runs: commits go through a storage::BackgroundWriter
-// (epoch k+1 is applied while epoch k is written; the clock stops once the last is on disk)
-// and each epoch's events are hashed on a storage::Worker while they are applied.
+// With a pipeline depth d > 0, as relayctl replay runs: commits go through a
+// storage::BackgroundWriter holding up to d epochs (epoch k+1 is applied while epoch k is
+// written; the clock stops once the last is on disk) and each epoch's events are hashed on a
+// storage::Worker while they are applied. `writer_stats`, if given, gets the writer's figures.
 double apply_all(benchmark::State& st, storage::KvStore& store, const testing::Workload& w,
-                 bool sync, bool pipelined) {
+                 bool sync, size_t depth,
+                 storage::BackgroundWriter::Stats* writer_stats = nullptr) {
   std::optional<storage::BackgroundWriter> writer;
   std::optional<storage::Worker> worker;
-  if (pipelined) {
-    writer.emplace(store);
+  if (depth > 0) {
+    writer.emplace(store, depth);
     worker.emplace();
   }
   auto state = CanonicalState::open(
@@ -169,7 +171,9 @@ double apply_all(benchmark::State& st, storage::KvStore& store, const testing::W
     st.SkipWithError(r.error().message.c_str());
     return 0;
   }
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (writer && writer_stats) *writer_stats = writer->stats();
+  return seconds;
 }
 
 // (a) No disk: the project's in-memory store (storage::make_memory_store: an ordered std::map
@@ -180,7 +184,7 @@ void BM_StateApplyInMemory(benchmark::State& st) {
   const auto& w = workload(size_t(st.range(0)));
   for (auto _ : st) {
     auto store = storage::make_memory_store();
-    st.SetIterationTime(apply_all(st, *store, w, false, false));
+    st.SetIterationTime(apply_all(st, *store, w, false, 0));
   }
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }
@@ -196,17 +200,21 @@ void BM_StateApplyInMemoryLevelDb(benchmark::State& st) {
       st.SkipWithError(store.error().message.c_str());
       return;
     }
-    st.SetIterationTime(apply_all(st, **store, w, false, false));
+    st.SetIterationTime(apply_all(st, **store, w, false, 0));
   }
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }
 
-// (b) Durable: a real LevelDB folder, every epoch one synced write batch. Second argument 1:
-// pipelined commits and hashing on a worker (how relayctl replay runs), 0: one thread, each
-// apply_batch hashing its events and waiting for its own sync.
+// (b) Durable: a real LevelDB folder, every epoch one synced write batch. Second argument: the
+// pipeline depth (relayctl replay runs with storage::kPipelineDepth), or 0: one thread, each
+// apply_batch hashing its events and waiting for its own sync. Besides events/s and the ratio:
+// writer_busy, the share of the time the writer spent in LevelDB's write (with its sync), and
+// waited, the share the applying thread spent waiting for the writer to take an epoch (both
+// of the wall time; with both low the applying thread is the limit, with writer_busy near 1
+// the disk is).
 void BM_StateApplyDurable(benchmark::State& st) {
   const auto& w = workload(size_t(st.range(0)));
-  double seconds = 0;
+  double seconds = 0, busy = 0, waited = 0;
   for (auto _ : st) {
     testing::TempDir dir;
     auto store = storage::open_leveldb(dir / "db");
@@ -214,14 +222,21 @@ void BM_StateApplyDurable(benchmark::State& st) {
       st.SkipWithError(store.error().message.c_str());
       return;
     }
-    const double s = apply_all(st, **store, w, true, st.range(1) == 1);
+    storage::BackgroundWriter::Stats ws{};
+    const double s = apply_all(st, **store, w, true, size_t(st.range(1)), &ws);
     st.SetIterationTime(s);
     seconds += s;
+    busy += ws.write_seconds;
+    waited += ws.caller_wait_seconds;
   }
   const double events = double(w.events()) * double(st.iterations());
   report(st, events, "events/s");
   if (const double raw = raw_median(st.range(0)); raw > 0 && seconds > 0)
     st.counters["ratio_to_raw"] = events / seconds / raw;
+  if (st.range(1) > 0 && seconds > 0) {
+    st.counters["writer_busy"] = busy / seconds;
+    st.counters["waited"] = waited / seconds;
+  }
 }
 
 // The baseline first, so the durable runs can state their ratio to it.
@@ -248,6 +263,8 @@ BENCHMARK(BM_StateApplyInMemoryLevelDb)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateApplyDurable)
+    ->Args({10'000, storage::kPipelineDepth})
+    ->Args({100'000, storage::kPipelineDepth})
     ->Args({10'000, 1})
     ->Args({100'000, 1})
     ->Args({10'000, 0})

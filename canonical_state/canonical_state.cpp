@@ -372,9 +372,14 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
                                    [](const Seen& x, const EventPosition& p) { return x.pos < p; });
         return it != v.end() && it->pos == e.pos ? &*it : nullptr;
       };
+      auto in_flight = [&]() -> const Seen* {
+        for (const SeenList& l : inflight_seen_)
+          if (const Seen* f = in(l)) return f;
+        return nullptr;
+      };
       if (const Seen* s = in(batch_seen)) {
         deferred.push_back({index, std::nullopt, s->index, {}});
-      } else if (const Seen* f = in(inflight_seen_)) {
+      } else if (const Seen* f = in_flight()) {
         deferred.push_back({index, std::nullopt, kNotInBatch, f->identity});
       } else if (cursors_[chain] && e.pos <= *cursors_[chain]) {
         auto found = find_seen(chain, e.pos);
@@ -576,7 +581,16 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     return std::unexpected(r.error());
   }
   if (observer_) observer_->committed(true);
-  if (writer_) std::swap(inflight_seen_, batch_seen_);
+  if (writer_) {
+    // Keep this epoch's seen list while it may be unwritten: the writer holds at most depth()
+    // epochs, so the one before those is on disk (its list is reused for the next epoch).
+    inflight_seen_.push_back(std::move(batch_seen_));
+    batch_seen_.clear();
+    if (inflight_seen_.size() > writer_->depth()) {
+      batch_seen_ = std::move(inflight_seen_.front());
+      inflight_seen_.pop_front();
+    }
+  }
   vault_.clear_changes();
   cursors_ = std::move(cursors);
   if (balance_update.snapshot) {

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -87,7 +88,8 @@ class CanonicalState {
   /// false). An error means nothing of the batch was committed, and this object must not be
   /// used again (reopen it from the store).
   /// Pipelined (Options::writer): returns once the batch is applied and handed to the writer;
-  /// it is on disk once the next apply_batch() or flush() returns without error. An error may
+  /// it is on disk once flush() or, with a writer of depth d, the d-th apply_batch() after it
+  /// returns without error. An error may
   /// then be an earlier epoch's failed write: the store holds the epochs before it, and the
   /// state and its observer (told committed(true) at hand-over) must both be reopened.
   Result<BatchStats> apply_batch(std::span<const Event> events, bool sync = true);
@@ -135,16 +137,16 @@ class CanonicalState {
   bool fresh_ = true;
   bool poisoned_ = false;
   storage::WriteBatch batch_;  // apply_batch's, kept so its buffer is not regrown every epoch
-  // Per chain, the events stored as seen by an epoch, in increasing position. The epoch being
-  // written by the writer keeps its own here until the next is submitted (which waits for that
-  // write): a lookup finds it here while the store may not show it yet.
+  // Per chain, the events stored as seen by an epoch, in increasing position. The epochs the
+  // writer may not have written yet (the last `depth` handed to it) keep theirs here: a lookup
+  // finds them here while the store may not show them yet.
   struct Seen {
     EventPosition pos;
     uint32_t index;   // in its epoch's event list
     Hash32 identity;  // filled in once the epoch's identities are computed
   };
   using SeenList = std::vector<std::vector<Seen>>;
-  SeenList inflight_seen_;
+  std::deque<SeenList> inflight_seen_;  // oldest first
   SeenList batch_seen_;   // apply_batch's, reused
   EpochChanges changes_;  // apply_batch's, reused
   struct Lookahead {             // apply_batch's first pass, per event

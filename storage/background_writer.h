@@ -36,6 +36,11 @@
 
 namespace relay::storage {
 
+/// The depth relayctl replay writes with (and the benchmark's pipelined runs): a snapshot epoch
+/// writes several times an ordinary epoch's bytes, and with a few epochs of slack the applying
+/// thread does not wait for it (bench/state_bench.cpp, its "waited" figure).
+inline constexpr size_t kPipelineDepth = 4;
+
 class BackgroundWriter {
  public:
   /// `depth`: how many batches may be pending at once (1: one write in flight, and submit()

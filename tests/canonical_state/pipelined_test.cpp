@@ -50,6 +50,44 @@ TEST(Pipelined, TheNextEpochSeesTheEventsOfTheOneStillBeingWritten) {
   EXPECT_EQ(cs->vault().balance(account(1), 1), Amount(100));
 }
 
+// A writer of depth 3 holds three epochs unwritten: the fourth still finds the events of each
+// (kept in memory until the writer must have written them), and only then the store's.
+TEST(Pipelined, WithADeeperWriterEveryEpochNotYetWrittenIsStillSeen) {
+  Genesis g = test_genesis();
+  GatedStore store;
+  storage::BackgroundWriter writer(store, 3);
+  auto cs = *CanonicalState::open(g, store, nullptr, {.writer = &writer});
+  std::vector<Event> seen;
+  store.hold();
+  for (uint64_t k = 0; k < 3; ++k) {  // none of these blocks: the writer takes three
+    seen.push_back(deposit("alpha", 10 + k, 0, kUsdcAlpha, account(1), "100"));
+    ASSERT_TRUE(cs->apply_batch(std::vector<Event>{seen.back()}));
+  }
+  store.await_writing();
+  EXPECT_FALSE(*cs->epoch_digest(0));  // epoch 0 is held inside the store's write
+
+  std::vector<Event> fourth = seen;  // duplicates of epochs 0-2, then a conflict with each
+  for (Event e : seen) {
+    e.amount = "1";
+    fourth.push_back(e);
+  }
+  auto pending = std::async(std::launch::async, [&] { return cs->apply_batch(fourth); });
+  while (writer.blocked_callers() == 0) std::this_thread::yield();
+  EXPECT_FALSE(*cs->epoch_digest(0));  // looked up while none of the three was written
+  store.release();
+  auto stats = pending.get();
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->duplicates, 3u);
+  EXPECT_EQ(stats->rejected[size_t(Reason::conflict)], 3u);
+
+  // Epochs 0-3 are now on disk or in memory; a fifth epoch's lookups reach the store too.
+  ASSERT_TRUE(cs->flush());
+  auto fifth = cs->apply_batch(seen);
+  ASSERT_TRUE(fifth);
+  EXPECT_EQ(fifth->duplicates, 3u);
+  EXPECT_EQ(cs->vault().balance(account(1), 1), Amount(300));
+}
+
 TEST(Pipelined, EqualsAnUnpipelinedRunAndReopensToIt) {
   Genesis g = *parse_genesis(testing::kWorkloadGenesis);
   testing::WorkloadSpec spec;

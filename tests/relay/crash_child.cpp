@@ -106,7 +106,7 @@ int run(const Options& o) {
   // worker.
   auto committer = proofs::EpochCommitter::open(*genesis, store);
   if (!committer) return die(committer.error().message);
-  storage::BackgroundWriter writer(store);
+  storage::BackgroundWriter writer(store, storage::kPipelineDepth);
   storage::Worker worker;
   CanonicalState::Options options = o.state;
   options.writer = &writer;
