@@ -44,6 +44,11 @@ Result<std::unique_ptr<CanonicalState>> CanonicalState::open(const Genesis& gene
                                                              Options options) {
   if (options.writer && &options.writer->store() != &store)
     return fail("the background writer writes another store than the state's");
+  // A state given up before its flush() (after an error, say) may have left epochs with the
+  // writer: load them all, or the next epoch would be written over them. A writer that
+  // failed refuses (its error is sticky): the store holds a prefix, reopen with a new one.
+  if (options.writer)
+    if (auto r = options.writer->wait(); !r) return std::unexpected(r.error());
   std::unique_ptr<CanonicalState> s(new CanonicalState(genesis, store, observer, options));
   if (auto r = s->load(); !r) return std::unexpected(r.error());
   return s;
@@ -217,7 +222,8 @@ Result<void> CanonicalState::load() {
       w.recipient = vr.bytes<Address>();
       w.epoch = at;
       ok = vr.done() && w.asset < assets && w.origin_chain < chains && w.dest_chain < chains &&
-           !vault_.withdrawal(id);
+           !vault_.withdrawal(id) &&
+           id == withdrawal_id(genesis_.chains[w.origin_chain].chain_id, w.origin);
       if (ok) vault_.load_withdrawal(id, w);
     }
     return check(ok, "withdrawal");
@@ -271,6 +277,9 @@ Hash32 CanonicalState::events_digest(std::span<const Event> events) {
 
 Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bool sync) {
   if (poisoned_) return fail("canonical state unusable after a failed commit; reopen it");
+  // Any way out before the end (an error, an exception) leaves the vault with part of the
+  // batch applied: the object must not be used again.
+  poisoned_ = true;
   const uint64_t epoch = next_epoch_;
   BatchStats stats;
   storage::WriteBatch& wb = batch_;  // reused: its buffer keeps the last epoch's capacity
@@ -364,7 +373,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
     // Rules 2 and 3: at or below the chain's cursor, the event is a duplicate, a conflict, or
     // out of order. Above it, it cannot have been seen.
     if (cursors[chain] && e.pos <= *cursors[chain]) {
-      // In this batch, in the one being written (pipelined), or in the store.
+      // In this batch, in the epochs the writer may not have written yet, or in the store.
       auto in = [&](const SeenList& seen_list) -> const Seen* {
         if (chain >= seen_list.size()) return nullptr;
         const auto& v = seen_list[chain];
@@ -568,15 +577,13 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
 
   if (observer_) {
     if (auto r = observer_->stage(changes, wb); !r) {
-      poisoned_ = true;
       observer_->committed(false);
       return std::unexpected(r.error());
     }
   }
-  // Pipelined, submit() returns once the writer has finished the last epoch and taken this
-  // one (and hands back a spare buffer); an error is that last epoch's, or an earlier one's.
+  // Pipelined, submit() returns once the writer has taken this epoch, with fewer than depth()
+  // before it still unwritten (and hands back a spare buffer); an error is an earlier epoch's.
   if (auto r = writer_ ? writer_->submit(wb, sync) : store_.write(wb, sync); !r) {
-    poisoned_ = true;
     if (observer_) observer_->committed(false);
     return std::unexpected(r.error());
   }
@@ -602,6 +609,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   history_ = history;
   next_epoch_ = epoch + 1;
   fresh_ = false;
+  poisoned_ = false;
   return stats;
 }
 

@@ -54,7 +54,8 @@ struct Receipt {
 struct CanonicalStateOptions {
   /// Pipelined commits: a writer over the same store, outliving the state. apply_batch()
   /// hands the epoch's batch to it and returns while it is written, so the next epoch is
-  /// applied during the last one's write and sync; flush() waits for it.
+  /// applied while the last ones are written and synced; flush() waits for them. open()
+  /// waits for the writer first, so a state reopened over it loads every epoch handed to it.
   storage::BackgroundWriter* writer = nullptr;
   /// A thread to hash each epoch's events on (their identities and the event-list digest)
   /// while apply_batch() applies them; without one, apply_batch() hashes them itself first.
@@ -108,7 +109,7 @@ class CanonicalState {
   Hash32 state_digest() const;
 
   /// The digest of the event list committed as `epoch` (nullopt if not committed). Reads the
-  /// store: when pipelined, call flush() first to see the last epoch.
+  /// store: when pipelined, call flush() first to see the last epochs.
   Result<std::optional<Hash32>> epoch_digest(uint64_t epoch) const;
   /// The digest of an event list, as epoch_digest() records it.
   static Hash32 events_digest(std::span<const Event> events);

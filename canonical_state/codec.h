@@ -16,6 +16,9 @@
 
 namespace relay::codec {
 
+static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big,
+              "the encodings below byte-swap on little-endian machines and copy on big-endian ones");
+
 // Each field is one append (not one push_back per byte): records are encoded by the million.
 inline void put_be32(std::string& s, uint32_t v) {
   if constexpr (std::endian::native == std::endian::little) v = std::byteswap(v);
