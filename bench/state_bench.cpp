@@ -185,12 +185,13 @@ double apply_all(benchmark::State& st, storage::KvStore& store, const testing::W
 // (a) No disk: the project's in-memory store (storage::make_memory_store: an ordered std::map
 // of strings behind a mutex). A poor stand-in for "without the disk": two million string keys
 // in a std::map, a heap node and two heap strings each, cost more than LevelDB's arena-backed
-// memtable, so this can come out slower than the durable run. See InMemoryLevelDb below.
+// memtable, so this can come out slower than the durable run. See InMemoryLevelDb below. Both
+// in-memory runs use the pipeline relayctl replay uses (writer of kPipelineDepth, worker).
 void BM_StateApplyInMemory(benchmark::State& st) {
   const auto& w = workload(size_t(st.range(0)));
   for (auto _ : st) {
     auto store = storage::make_memory_store();
-    st.SetIterationTime(apply_all(st, *store, w, false, 0));
+    st.SetIterationTime(apply_all(st, *store, w, false, storage::kPipelineDepth));
   }
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }
@@ -206,7 +207,7 @@ void BM_StateApplyInMemoryLevelDb(benchmark::State& st) {
       st.SkipWithError(store.error().message.c_str());
       return;
     }
-    st.SetIterationTime(apply_all(st, **store, w, false, 0));
+    st.SetIterationTime(apply_all(st, **store, w, false, storage::kPipelineDepth));
   }
   report(st, double(w.events()) * double(st.iterations()), "events/s");
 }
