@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "storage/kv_store.h"
 #include "tests/support/temp_dir.h"
@@ -89,6 +90,46 @@ TEST(LevelDbStore, CeilingFindsTheCoveringRecord) {
   auto store = open_leveldb(dir / "db");
   ASSERT_TRUE(store) << store.error().message;
   ceiling_finds_the_covering_record(**store);
+}
+
+// A byte flipped inside a value in a table file is a read error naming the corruption, for
+// get, scan and ceiling alike, never the damaged value (blocks' checksums are verified).
+TEST(LevelDbStore, ADamagedTableFileIsAnErrorNotAWrongValue) {
+  test::TempDir dir;
+  const std::string db = dir / "db";
+  auto value = [](int i) { return "value-" + std::to_string(1000 + i) + std::string(90, 'v'); };
+  {
+    auto store = open_leveldb(db);
+    ASSERT_TRUE(store) << store.error().message;
+    WriteBatch wb;
+    for (int i = 0; i < 200; ++i) wb.put("v/" + std::to_string(1000 + i), value(i));
+    ASSERT_TRUE((*store)->write(wb, true));
+  }
+  // Reopening moves the log into a table file (level 0).
+  ASSERT_TRUE(open_leveldb(db));
+  std::string table;
+  for (const auto& f : std::filesystem::directory_iterator(db))
+    if (f.path().extension() == ".ldb") table = f.path();
+  ASSERT_FALSE(table.empty()) << "no table file written";
+  {
+    std::fstream f(table, std::ios::in | std::ios::out | std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t at = bytes.find(value(123));
+    ASSERT_NE(at, std::string::npos);
+    f.seekp(std::streamoff(at + 7));  // a digit of "value-1123"
+    f.put('9');
+  }
+  auto store = open_leveldb(db);
+  ASSERT_TRUE(store) << store.error().message;
+  auto got = (*store)->get("v/1123");
+  ASSERT_FALSE(got) << "read a damaged value: " << got->value_or("");
+  EXPECT_NE(got.error().message.find("checksum mismatch"), std::string::npos) << got.error().message;
+  auto scanned = (*store)->scan("v/", [](std::string_view, std::string_view) { return true; });
+  ASSERT_FALSE(scanned);
+  EXPECT_NE(scanned.error().message.find("checksum mismatch"), std::string::npos);
+  auto found = (*store)->ceiling("v/", "v/1123");
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().message.find("checksum mismatch"), std::string::npos);
 }
 
 TEST(MemoryStore, CeilingFindsTheCoveringRecord) {
