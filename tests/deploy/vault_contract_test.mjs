@@ -1,0 +1,489 @@
+// The vault contract (deploy/contracts/RelayVault.sol) on a real chain: compiles it with the
+// pinned solc, starts a local anvil on a free port, deploys it (and tests/deploy/TestToken.sol)
+// with eth_sendTransaction from anvil's unlocked first account, and exercises deposits,
+// withdrawal requests, certificates and claims, reading events with eth_getLogs and refusals
+// from the revert data's custom error. Spec: docs/contract.md, docs/proofs.md.
+// Run: node tests/deploy/vault_contract_test.mjs   (needs scripts/setup's npm tools; CTest runs it
+// under the label "contract").
+//
+// Signatures come from @noble/curves, pinned through package-lock.json as
+// tests/vectors/commitment_vectors.mjs uses it; the script first checks that its own encoder,
+// signer and withdrawal tree reproduce tests/vectors/*.json byte for byte.
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const require = createRequire(import.meta.url);
+const solc = require('solc');
+const vectors = (n) => JSON.parse(readFileSync(join(root, 'tests', 'vectors', n), 'utf8')
+  .replace(/(?<=[[:,]\s*)(\d{16,})(?=\s*[,\]}])/g, '"$1"'));  // big integers stay exact
+const certVectors = vectors('certificate_vectors.json');
+const withdrawalVectors = vectors('withdrawals_vectors.json');
+
+// ---------------------------------------------------------------------------------------------
+// Bytes, hashes, ABI
+
+const hex = (b) => '0x' + Buffer.from(b).toString('hex');
+const unhex = (s) => Buffer.from(s.replace(/^0x/, ''), 'hex');
+const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts.map(Buffer.from))).digest();
+const keccak = (s) => Buffer.from(keccak_256(Buffer.from(s)));
+const word = (n) => {
+  let v = BigInt(n);
+  if (v < 0n || v >= 1n << 256n) throw new Error(`${n} does not fit in 256 bits`);
+  const w = Buffer.alloc(32);
+  for (let i = 31; i >= 0; --i) { w[i] = Number(v & 0xffn); v >>= 8n; }
+  return w;
+};
+const pad32 = (b) => Buffer.concat([Buffer.alloc(32 - b.length), b]);
+const padRight = (b) => Buffer.concat([b, Buffer.alloc((32 - (b.length % 32)) % 32)]);
+const account = (addr) => hex(pad32(unhex(addr)));  // the EVM default account: address left-padded
+
+// Types: 'uint64', 'bytes32', 'address', 'bytes', 'string', 'T[]', or an array of types (tuple).
+const isDynamic = (t) => Array.isArray(t) ? t.some(isDynamic) : t === 'bytes' || t === 'string' || t.endsWith('[]');
+const headSize = (t) => Array.isArray(t) && !isDynamic(t) ? 32 * t.length : 32;
+function encodeStatic(t, v) {
+  if (t === 'address' || t === 'bytes32') return pad32(unhex(v));
+  if (t === 'bool') return word(v ? 1 : 0);
+  return word(v);  // uintN
+}
+function encode(types, values) {
+  const heads = []; const tails = [];
+  let offset = types.reduce((n, t) => n + headSize(t), 0);
+  types.forEach((t, i) => {
+    const v = values[i];
+    if (!isDynamic(t)) {
+      heads.push(Array.isArray(t) ? encode(t, v) : encodeStatic(t, v));
+      return;
+    }
+    let tail;
+    if (Array.isArray(t)) tail = encode(t, v);
+    else if (t === 'bytes' || t === 'string') {
+      const b = t === 'string' ? Buffer.from(v, 'utf8') : unhex(v);
+      tail = Buffer.concat([word(b.length), padRight(b)]);
+    } else {
+      const base = t.slice(0, -2);
+      tail = Buffer.concat([word(v.length), encode(v.map(() => base), v)]);
+    }
+    heads.push(word(offset));
+    tails.push(tail);
+    offset += tail.length;
+  });
+  return Buffer.concat([...heads, ...tails]);
+}
+const selector = (sig) => keccak(sig).subarray(0, 4);
+const COMMITMENT = ['bytes32', 'uint64', 'bytes32', 'uint64[]', 'bytes32[]', 'uint128[]', 'uint128[]', 'bytes32[]'];
+const WITHDRAWAL = ['bytes32', 'address', 'address', 'uint256'];
+const commitmentValues = (c) => [c.network_id, c.epoch, c.previous, c.finalized_heights, c.liabilities_roots,
+  c.liabilities_totals, c.custody, c.withdrawal_roots];
+
+// ---------------------------------------------------------------------------------------------
+// docs/proofs.md, written out independently of the contract
+
+const commitmentHash = (c) => sha256(encode(COMMITMENT, commitmentValues(c)));
+const signingDigest = (networkId, c) => sha256(unhex(networkId), commitmentHash(c));
+const N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+function sign(secretHex, digest) {  // r || s || v, v = 27 + recovery id
+  const s = secp256k1.sign(digest, unhex(secretHex), { prehash: false, format: 'recovered' });
+  return hex(Buffer.concat([s.subarray(1), Buffer.from([27 + s[0]])]));
+}
+function highS(sig) {  // the same signature with s' = n - s, v' = 27 <-> 28: ecrecover still accepts it
+  const b = unhex(sig);
+  const s = BigInt(hex(b.subarray(32, 64)));
+  return hex(Buffer.concat([b.subarray(0, 32), word(N - s), Buffer.from([55 - b[64]])]));
+}
+const evmAddress = (secretHex) =>
+  hex(keccak(secp256k1.getPublicKey(unhex(secretHex), false).subarray(1)).subarray(12));
+
+const leafHash = (w) => sha256(Buffer.from([0]), unhex(w.id), unhex(w.recipient), unhex(w.token), word(w.amount));
+const inner = (l, r) => sha256(Buffer.from([1]), l, r);
+/// The withdrawal tree: root and, per leaf in id order, (index, count, siblings).
+function withdrawalTree(leaves) {
+  const sorted = [...leaves].sort((a, b) => Buffer.compare(unhex(a.id), unhex(b.id)));
+  let depth = 0;
+  while ((1 << depth) < sorted.length) ++depth;
+  let level = sorted.map(leafHash);
+  while (level.length < (1 << depth)) level.push(Buffer.alloc(32));
+  const levels = [level];
+  while (level.length > 1) {
+    const up = [];
+    for (let i = 0; i < level.length; i += 2) up.push(inner(level[i], level[i + 1]));
+    levels.push(level = up);
+  }
+  const top = sorted.length === 0 ? Buffer.alloc(32) : level[0];
+  const treeRoot = hex(sha256(Buffer.from([2]), word(sorted.length), top));
+  const proofs = sorted.map((w, index) => ({
+    leaf: w, index, count: sorted.length,
+    siblings: levels.slice(0, depth).map((l, d) => hex(l[(index >> d) ^ 1])),
+  }));
+  return { root: treeRoot, sorted, proofs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile, start anvil, JSON-RPC
+
+function compile() {
+  const sources = {
+    'RelayVault.sol': { content: readFileSync(join(root, 'deploy', 'contracts', 'RelayVault.sol'), 'utf8') },
+    'TestToken.sol': { content: readFileSync(join(here, 'TestToken.sol'), 'utf8') },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify({
+    language: 'Solidity', sources,
+    settings: { optimizer: { enabled: true, runs: 200 },
+                outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.methodIdentifiers'] } } },
+  })));
+  const errors = (out.errors || []).filter((e) => e.severity === 'error');
+  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
+  return { vault: out.contracts['RelayVault.sol'].RelayVault, token: out.contracts['TestToken.sol'].TestToken };
+}
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.on('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+let anvil;
+let url;
+class RpcError extends Error {
+  constructor(method, error) { super(`${method}: ${JSON.stringify(error)}`); this.data = error.data; }
+}
+async function rpc(method, params = []) {
+  const res = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const j = await res.json();
+  if (j.error) throw new RpcError(method, j.error);
+  return j.result;
+}
+
+let accounts;
+let artifacts;
+let vault;  // address
+let token;  // address
+
+const callData = (artifact, name, types, values) => {
+  const sig = Object.keys(artifact.evm.methodIdentifiers).find((s) => s.startsWith(name + '('));
+  if (!sig) throw new Error(`no function ${name}`);
+  return hex(Buffer.concat([unhex(artifact.evm.methodIdentifiers[sig]), encode(types, values)]));
+};
+/// The receipt of a sent transaction, once mined (anvil mines each one at once; allow ~10 s).
+async function receiptOf(hash) {
+  for (let i = 0; i < 200; ++i) {
+    const receipt = await rpc('eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`transaction ${hash} was not mined`);
+}
+async function send(from, to, data, value = 0n) {
+  const hash = await rpc('eth_sendTransaction', [{ from, to, data, value: '0x' + value.toString(16) }]);
+  const receipt = await receiptOf(hash);
+  assert.equal(receipt.status, '0x1', `transaction ${hash} failed`);
+  return receipt;
+}
+const call = (to, data, from = accounts[0]) => rpc('eth_call', [{ from, to, data }, 'latest']);
+const V = (name, types, values) => callData(artifacts.vault, name, types, values);
+const T = (name, types, values) => callData(artifacts.token, name, types, values);
+const balance = async (addr) => BigInt(await rpc('eth_getBalance', [addr, 'latest']));
+const tokenBalance = async (addr) => BigInt(await call(token, T('balanceOf', ['address'], [addr])));
+
+/// Asserts that calling `data` reverts with the custom error `signature` and exactly the
+/// arguments `values` (eth_call's revert data), and that the same call sent as a transaction
+/// fails too (anvil mines it with status 0, or refuses it when estimating its gas).
+async function expectRevert(to, data, signature, types, values, { from = accounts[0], value = 0n } = {}) {
+  const want = hex(Buffer.concat([selector(signature), encode(types, values)]));
+  const tx = { from, to, data, value: '0x' + value.toString(16) };
+  let err;
+  try { await rpc('eth_call', [tx, 'latest']); } catch (e) { err = e; }
+  assert.ok(err instanceof RpcError, `eth_call should revert with ${signature}`);
+  assert.equal(err.data, want, `revert data of ${signature}`);
+  let hash;
+  try { hash = await rpc('eth_sendTransaction', [tx]); } catch (e) { assert.ok(e instanceof RpcError, e.message); return; }
+  const receipt = await receiptOf(hash);
+  assert.equal(receipt.status, '0x0', `a transaction expected to fail with ${signature} succeeded`);
+}
+
+async function logs(event, fromBlock) {
+  return rpc('eth_getLogs', [{ address: vault, fromBlock, toBlock: 'latest', topics: [hex(keccak(event))] }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The network: certificate_vectors.json's genesis (keys k = 1..4, weight 1 each, quorum 3),
+// chains alpha (this anvil, index 0) and beta, assets ETH and USDC.
+
+const networkId = certVectors.network_id;
+const keys = certVectors.keys;  // v1..v4
+const QUORUM = 3;
+const CHAIN_INDEX = 0;
+const outsider = '0x' + '00'.repeat(31) + '05';  // a key that is not a validator
+const sorted = (sigs) => [...sigs].sort((a, b) => Buffer.compare(unhex(a.address), unhex(b.address)));
+/// Signatures of `signers` (key indexes) over c, in ascending signer address order.
+const certify = (c, signers, net = networkId) => sorted(signers.map((i) => ({
+  address: keys[i].address, signature: sign(keys[i].secret_key, signingDigest(net, c)),
+}))).map((s) => s.signature);
+
+const emptyRoot = withdrawalTree([]).root;
+function commitment(epoch, previous, alphaRoot) {
+  return {
+    network_id: networkId, epoch, previous,
+    finalized_heights: [100 + epoch, 200 + epoch],
+    liabilities_roots: [hex(Buffer.alloc(32, 0x22)), hex(Buffer.alloc(32, 0x33))],
+    liabilities_totals: ['6000000000000000000', '250000000'],
+    custody: ['6000000000000000000', '250000000', '0', '0'],
+    withdrawal_roots: [alphaRoot, emptyRoot],
+  };
+}
+const commitData = (c, sigs) => V('commitEpoch', [COMMITMENT, 'bytes[]'], [commitmentValues(c), sigs]);
+const claimData = (epoch, p) => V('claim', ['uint64', WITHDRAWAL, 'uint256', 'uint256', 'bytes32[]'],
+  [epoch, [p.leaf.id, p.leaf.recipient, p.leaf.token, p.leaf.amount], p.index, p.count, p.siblings]);
+
+before(async () => {
+  artifacts = compile();
+  url = `http://127.0.0.1:${await freePort()}`;
+  anvil = spawn(join(root, 'node_modules', '.bin', 'anvil'),
+                ['--host', '127.0.0.1', '--port', url.split(':')[2], '--silent'], { stdio: 'ignore' });
+  process.on('exit', () => anvil.kill());
+  for (let i = 0; ; ++i) {  // wait for the RPC port, at most ~15 s
+    try { await rpc('eth_chainId'); break; } catch (e) {
+      if (i === 300 || anvil.exitCode !== null) throw new Error(`anvil did not start: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  accounts = await rpc('eth_accounts');
+  const deploy = async (artifact, args) =>
+    (await receiptOf(await rpc('eth_sendTransaction', [{
+      from: accounts[0], data: '0x' + artifact.evm.bytecode.object + args.toString('hex'),
+    }]))).contractAddress;
+  token = await deploy(artifacts.token, Buffer.alloc(0));
+  vault = await deploy(artifacts.vault, encode(
+    ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32'],
+    [networkId, keys.map((k) => k.address), keys.map(() => 1), QUORUM, CHAIN_INDEX, 2, 2]));
+  assert.ok(vault && token, 'deployment failed');
+});
+
+after(() => { if (anvil) anvil.kill(); });
+
+// ---------------------------------------------------------------------------------------------
+
+test('this script reproduces the shared vectors (encoding, signatures, withdrawal trees)', () => {
+  assert.equal(hex(commitmentHash(certVectors.commitment)), certVectors.commitment_hash);
+  assert.equal(hex(signingDigest(networkId, certVectors.commitment)), certVectors.signing_digest);
+  keys.forEach((k, i) => {
+    assert.equal(evmAddress(k.secret_key), k.address);
+    assert.equal(sign(k.secret_key, unhex(certVectors.signing_digest)), certVectors.signatures[i].signature);
+  });
+  for (const k of withdrawalVectors.cases) {
+    const t = withdrawalTree(k.leaves);
+    assert.equal(t.root, k.root, k.name);
+    t.proofs.forEach((p, i) => assert.deepEqual(p.siblings, k.proofs[i].siblings, `${k.name} proof ${i}`));
+  }
+});
+
+test('the vault checks the vector certificate and the vector proofs like the C++ verifier', async () => {
+  const c = certVectors.certificate;
+  const out = await call(vault, V('checkCertificate', [COMMITMENT, 'bytes[]'],
+    [commitmentValues(c.commitment), c.signatures]));
+  assert.equal(out, hex(Buffer.concat([unhex(certVectors.commitment_hash), word(3)])));
+  for (const k of withdrawalVectors.cases) {
+    for (const [i, id] of k.sorted_ids.entries()) {
+      const leaf = k.leaves.find((l) => l.id === id);
+      const p = k.proofs[i];
+      const ok = await call(vault, V('verifyWithdrawal', ['bytes32', WITHDRAWAL, 'uint256', 'uint256', 'bytes32[]'],
+        [k.root, [leaf.id, leaf.recipient, leaf.token, leaf.amount], p.index, p.count, p.siblings]));
+      assert.equal(BigInt(ok), 1n, `${k.name} proof ${i}`);
+    }
+  }
+});
+
+test('deposits of the native coin and of an ERC-20 emit Deposited(token, account, depositor, amount)', async () => {
+  const user = accounts[1];
+  const from = await rpc('eth_blockNumber');
+  const r1 = await send(user, vault, V('deposit', ['bytes32'], [account(user)]), 6n * 10n ** 18n);
+  await send(user, token, T('mint', ['address', 'uint256'], [user, 1000_000000n]));
+  await send(user, token, T('approve', ['address', 'uint256'], [vault, 250_000000n]));
+  const beneficiary = hex(Buffer.alloc(32, 0xab));  // any 32-byte relay account
+  const r2 = await send(user, vault, V('depositToken', ['address', 'uint256', 'bytes32'],
+    [token, 250_000000n, beneficiary]));
+  const got = await logs('Deposited(address,bytes32,address,uint256)', from);
+  assert.equal(got.length, 2);
+  const expect = [[r1, '0x' + '00'.repeat(20), account(user), 6n * 10n ** 18n],
+                  [r2, token, beneficiary, 250_000000n]];
+  got.forEach((log, i) => {
+    const [receipt, tok, acc, amount] = expect[i];
+    assert.equal(log.transactionHash, receipt.transactionHash);
+    assert.equal(log.blockNumber, receipt.blockNumber);
+    assert.equal(log.topics[1], account(tok), 'token');
+    assert.equal(log.topics[2], acc, 'account');
+    assert.equal(log.topics[3], account(user), 'depositor');
+    assert.equal(BigInt(log.data), amount, 'amount');
+  });
+  assert.equal(await balance(vault), 6n * 10n ** 18n);
+  assert.equal(await tokenBalance(vault), 250_000000n);
+  await expectRevert(vault, V('deposit', ['bytes32'], [account(user)]), 'ZeroAmount()', [], []);
+  await expectRevert(vault, V('depositToken', ['address', 'uint256', 'bytes32'], [token, 0, beneficiary]),
+                     'ZeroAmount()', [], []);
+  await expectRevert(vault, V('depositToken', ['address', 'uint256', 'bytes32'],
+    ['0x' + '00'.repeat(20), 1, beneficiary]), 'NativeTokenNotAllowed()', [], []);
+  // Above the allowance: the token's transferFrom fails, and the vault names it.
+  await expectRevert(vault, V('depositToken', ['address', 'uint256', 'bytes32'], [token, 1, beneficiary]),
+                     'TransferFailed(address,address,uint256)', ['address', 'address', 'uint256'], [token, vault, 1],
+                     { from: user });
+});
+
+test('requestWithdrawal emits WithdrawalRequested for the caller\'s account', async () => {
+  const user = accounts[1];
+  const recipient = accounts[2];
+  const from = await rpc('eth_blockNumber');
+  await send(user, vault, V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'],
+    ['USDC', 100_000000n, 31338, recipient]));
+  const [log, ...rest] = await logs('WithdrawalRequested(bytes32,string,uint128,uint64,address)', from);
+  assert.equal(rest.length, 0);
+  assert.equal(log.topics[1], account(user), 'account');
+  assert.equal(BigInt(log.topics[2]), 31338n, 'destChainId');
+  assert.equal(log.data, hex(encode(['string', 'uint128', 'address'], ['USDC', 100_000000n, recipient])));
+  const req = (amount, to) => V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'], ['USDC', amount, 31338, to]);
+  await expectRevert(vault, req(0, recipient), 'ZeroAmount()', [], []);
+  await expectRevert(vault, req(1, '0x' + '00'.repeat(20)), 'ZeroRecipient()', [], []);
+});
+
+// Withdrawals certified to this chain in epoch 0; paid from the deposits above.
+const recipients = ['0x' + '5a'.repeat(20), '0x' + '5b'.repeat(20), '0x' + '5c'.repeat(20)];
+const native = '0x' + '00'.repeat(20);
+let tree;  // built once the token's address is known
+let epoch0;
+
+test('commitEpoch refuses bad certificates with named errors', async () => {
+  tree = withdrawalTree([
+    { id: hex(sha256(Buffer.from('w1'))), recipient: recipients[0], token: native, amount: '1500000000000000000' },
+    { id: hex(sha256(Buffer.from('w2'))), recipient: recipients[1], token, amount: '40000000' },
+    { id: hex(sha256(Buffer.from('w3'))), recipient: recipients[2], token: native, amount: '1' },
+  ]);
+  epoch0 = commitment(0, hex(Buffer.alloc(32)), tree.root);
+  const c = epoch0;
+  const three = certify(c, [0, 1, 2]);
+  const idx = ['uint256'];
+  const addrErr = ['uint256', 'address'];
+
+  await expectRevert(vault, commitData(c, three.slice(0, 2)), 'InsufficientWeight(uint256,uint64)',
+                     ['uint256', 'uint64'], [2, QUORUM]);
+  await expectRevert(vault, commitData(c, []), 'InsufficientWeight(uint256,uint64)', ['uint256', 'uint64'], [0, QUORUM]);
+  // Unknown signer: a key outside the set, placed so the list stays ascending.
+  const stranger = { address: evmAddress(outsider), signature: sign(outsider, signingDigest(networkId, c)) };
+  const withStranger = sorted([...[0, 1, 2].map((i) => ({ address: keys[i].address, signature: certify(c, [i])[0] })),
+                               stranger]);
+  const strangerAt = withStranger.indexOf(stranger);
+  await expectRevert(vault, commitData(c, withStranger.map((s) => s.signature)), 'UnknownSigner(uint256,address)',
+                     addrErr, [strangerAt, stranger.address]);
+  // Signatures made for another network recover to unrelated keys (domain separation).
+  const otherNet = hex(sha256(Buffer.from('another genesis')));
+  const foreign = certify(c, [0, 1, 2], otherNet);
+  {
+    let err;
+    try { await call(vault, commitData(c, foreign)); } catch (e) { err = e; }
+    assert.equal(err.data.slice(0, 10), hex(selector('UnknownSigner(uint256,address)')));
+  }
+  // A commitment naming another network.
+  await expectRevert(vault, commitData({ ...c, network_id: otherNet }, certify({ ...c, network_id: otherNet }, [0, 1, 2], otherNet)),
+                     'WrongNetwork(bytes32)', ['bytes32'], [otherNet]);
+  // High s: the malleated twin of a valid signature.
+  await expectRevert(vault, commitData(c, [three[0], highS(three[1]), three[2]]), 'HighS(uint256)', idx, [1]);
+  await expectRevert(vault, commitData(c, [three[0], three[0], three[1], three[2]]), 'DuplicateSigner(uint256,address)',
+                     addrErr, [1, sorted([0, 1, 2].map((i) => keys[i]))[0].address]);
+  await expectRevert(vault, commitData(c, [three[1], three[0], three[2]]), 'SignersNotAscending(uint256,address)',
+                     addrErr, [1, sorted([0, 1, 2].map((i) => keys[i]))[0].address]);
+  await expectRevert(vault, commitData(c, [three[0].slice(0, -2), three[1], three[2]]), 'SignatureLength(uint256,uint256)',
+                     ['uint256', 'uint256'], [0, 64]);
+  await expectRevert(vault, commitData(c, [three[0].slice(0, -2) + '1d', three[1], three[2]]),
+                     'BadRecoveryId(uint256,uint8)', ['uint256', 'uint8'], [0, 29]);
+  await expectRevert(vault, commitData(c, ['0x' + '00'.repeat(64) + '1b', three[1], three[2]]),
+                     'MalformedSignature(uint256)', idx, [0]);
+  // A signature over another commitment recovers to some unrelated key.
+  const otherC = { ...c, finalized_heights: [1, 2] };
+  {
+    let err;
+    try { await call(vault, commitData(c, [certify(otherC, [0])[0], ...certify(c, [1, 2, 3])])); } catch (e) { err = e; }
+    assert.equal(err.data.slice(0, 10), hex(selector('UnknownSigner(uint256,address)')));
+  }
+  // Array lengths other than the genesis' (2 chains, 2 assets).
+  const short = { ...c, withdrawal_roots: [tree.root] };
+  await expectRevert(vault, commitData(short, certify(short, [0, 1, 2])), 'MalformedCommitment()', [], []);
+  // Before any commit, `previous` must be 32 zero bytes.
+  const notFirst = commitment(0, hex(Buffer.alloc(32, 0x11)), tree.root);
+  await expectRevert(vault, commitData(notFirst, certify(notFirst, [0, 1, 2])), 'WrongPrevious(bytes32,bytes32)',
+                     ['bytes32', 'bytes32'], [notFirst.previous, hex(Buffer.alloc(32))]);
+  assert.equal(BigInt(await call(vault, V('hasCommitted', [], []))), 0n);
+});
+
+test('commitEpoch stores a valid certificate, then refuses stale epochs and a wrong previous', async () => {
+  const c = epoch0;
+  const from = await rpc('eth_blockNumber');
+  await send(accounts[3], vault, commitData(c, certify(c, [0, 1, 3])));  // any 3 of 4
+  const hash0 = hex(commitmentHash(c));
+  const [log] = await logs('EpochCommitted(uint64,bytes32,bytes32,uint256)', from);
+  assert.equal(BigInt(log.topics[1]), 0n);
+  assert.equal(log.data, hex(encode(['bytes32', 'bytes32', 'uint256'], [hash0, tree.root, 3])));
+  assert.equal(await call(vault, V('lastCommitment', [], [])), hash0);
+  assert.equal(await call(vault, V('withdrawalRoot', ['uint64'], [0])), tree.root);
+
+  await expectRevert(vault, commitData(c, certify(c, [0, 1, 2, 3])), 'StaleEpoch(uint64,uint64)',
+                     ['uint64', 'uint64'], [0, 0]);
+  const wrongPrev = commitment(1, hex(Buffer.alloc(32, 0x11)), emptyRoot);
+  await expectRevert(vault, commitData(wrongPrev, certify(wrongPrev, [0, 1, 2])), 'WrongPrevious(bytes32,bytes32)',
+                     ['bytes32', 'bytes32'], [wrongPrev.previous, hash0]);
+  const c1 = commitment(1, hash0, emptyRoot);  // nothing to this chain in epoch 1
+  await send(accounts[3], vault, commitData(c1, certify(c1, [1, 2, 3, 0])));
+  assert.equal(BigInt(await call(vault, V('lastEpoch', [], []))), 1n);
+  await expectRevert(vault, commitData(epoch0, certify(epoch0, [0, 1, 2])), 'StaleEpoch(uint64,uint64)',
+                     ['uint64', 'uint64'], [0, 1]);
+});
+
+test('claim pays a proven withdrawal once, and refuses bad proofs', async () => {
+  const [pEth, pToken, pOne] = recipients.map((r) => tree.proofs.find((p) => p.leaf.recipient === r));
+  const from = await rpc('eth_blockNumber');
+
+  // Bad proofs first, while every id is unclaimed.
+  const bad = (p) => expectRevert(vault, claimData(0, p), 'BadProof()', [], []);
+  await bad({ ...pEth, leaf: { ...pEth.leaf, amount: '1500000000000000001' } });
+  await bad({ ...pEth, leaf: { ...pEth.leaf, recipient: accounts[4] } });
+  await bad({ ...pEth, siblings: [hex(Buffer.alloc(32, 7)), ...pEth.siblings.slice(1)] });
+  await bad({ ...pEth, siblings: pEth.siblings.slice(0, 1) });                   // too short
+  await bad({ ...pEth, siblings: [...pEth.siblings, hex(Buffer.alloc(32))] });  // too long
+  await bad({ ...pEth, index: pEth.index ^ 1 });
+  await bad({ ...pEth, count: 4 });
+  await bad({ ...pEth, index: 3, count: 3 });                                    // padding position
+  await expectRevert(vault, claimData(1, pEth), 'BadProof()', [], []);          // epoch 1's root is empty
+  await expectRevert(vault, claimData(5, pEth), 'UnknownEpoch(uint64)', ['uint64'], [5]);
+
+  // Anyone may submit a claim; the leaf's recipient is paid.
+  await send(accounts[5], vault, claimData(0, pEth));
+  assert.equal(await balance(recipients[0]), 1_500000000000000000n);
+  await send(accounts[5], vault, claimData(0, pToken));
+  assert.equal(await tokenBalance(recipients[1]), 40_000000n);
+  await send(accounts[6], vault, claimData(0, pOne));
+  assert.equal(await balance(recipients[2]), 1n);
+  assert.equal(await balance(vault), 6n * 10n ** 18n - 1_500000000000000001n);
+  assert.equal(await tokenBalance(vault), 210_000000n);
+
+  const got = await logs('WithdrawalClaimed(bytes32,address,address,uint256)', from);
+  assert.deepEqual(got.map((l) => l.topics[1]), [pEth.leaf.id, pToken.leaf.id, pOne.leaf.id]);
+  assert.equal(got[1].topics[2], account(recipients[1]));
+  assert.equal(got[1].topics[3], account(token));
+  assert.equal(BigInt(got[1].data), 40_000000n);
+  assert.equal(BigInt(await call(vault, V('claimed', ['bytes32'], [pEth.leaf.id]))), 1n);
+
+  for (const p of [pEth, pToken]) {
+    await expectRevert(vault, claimData(0, p), 'AlreadyClaimed(bytes32)', ['bytes32'], [p.leaf.id]);
+  }
+  assert.equal(await balance(recipients[0]), 1_500000000000000000n);
+});
