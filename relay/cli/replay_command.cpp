@@ -39,9 +39,9 @@ int run_replay(const ReplayOptions& o) {
   auto committer = proofs::EpochCommitter::open(*genesis, **store);
   if (!committer) return die(o.data + ": " + committer.error().message);
   // Pipelined commits: epoch k+1 is applied while epoch k (and up to kPipelineDepth - 1 before
-  // it) is written and synced, and each
-  // epoch's events are hashed on a worker while they are applied. Every way out below flushes
-  // first, so the batches before a bad line are on disk as promised.
+  // it) is written and synced, and each epoch's events are hashed on a worker while they are
+  // applied. Every way out below flushes first, so the batches before a bad line are on disk
+  // as promised.
   storage::BackgroundWriter writer(**store, storage::kPipelineDepth);
   storage::Worker worker;
   auto state = CanonicalState::open(*genesis, **store, committer->get(),

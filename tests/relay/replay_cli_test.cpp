@@ -223,6 +223,42 @@ TEST(ReplayCli, ReplayingTheSameFileTwiceAppliesNothingTheSecondTime) {
     EXPECT_EQ(second[k], first[k]) << k;
 }
 
+// A write that fails for real: the replay runs under a file-size limit (with SIGXFSZ ignored,
+// so a write past it fails with EFBIG instead of killing the process), which LevelDB's log
+// reaches part way through. The replay stops with the write's error, saying the folder holds
+// the epochs before it; replayed again without the limit, it resumes and ends where a clean
+// run ends.
+TEST(ReplayCli, AFailedWriteStopsTheReplayNamingItAndAReplayAgainResumes) {
+  TempDir d;
+  testing::WorkloadSpec spec;
+  spec.accounts = 400;
+  spec.batches = 40;
+  spec.events_per_batch = 500;
+  const std::string genesis = write(d, "genesis.json", testing::kWorkloadGenesis);
+  const std::string events = d / "events.jsonl";
+  ASSERT_TRUE(testing::write_event_log(testing::make_workload(spec), events));
+  const json clean = replay_ok(genesis, events, d / "clean");
+
+  const std::string data = d / "data";
+  // ulimit -f counts 512-byte blocks in dash (/bin/sh): 2 MB, a fraction of the run's log.
+  const ProcessResult limited = testing::run_process(
+      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 4096; exec \"$0\" \"$@\"",
+       RELAY_BIN_DIR "/relayctl", "replay", "--genesis", genesis, "--events", events, "--data",
+       data, "--json"});
+  ASSERT_NE(limited.exit_code, 0) << "the limit was not reached: " << limited.out;
+  EXPECT_NE(limited.err.find(data + ": writing an epoch failed ("), std::string::npos)
+      << limited.err;
+  EXPECT_NE(limited.err.find("the folder holds the epochs before it, replay again to resume"),
+            std::string::npos)
+      << limited.err;
+
+  const json resumed = replay_ok(genesis, events, data);
+  EXPECT_GT(resumed["skipped_epochs"].get<uint64_t>(), 0u) << "nothing was committed before";
+  EXPECT_LT(resumed["skipped_epochs"].get<uint64_t>(), spec.batches);
+  for (const char* k : {"state_digest", "balances", "custody", "pending", "liabilities"})
+    EXPECT_EQ(resumed[k], clean[k]) << k;
+}
+
 TEST(ReplayCli, RefusesAFolderWhoseCommittedEpochDiffersFromTheFilesBatch) {
   TempDir d;
   const std::string data = d / "data";
