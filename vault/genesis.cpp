@@ -7,6 +7,12 @@
 
 namespace relay {
 namespace {
+// Chain names and asset ids: non-empty, letters, digits, '_', '.' and '-' only.
+bool is_identifier(const std::string& s) {
+  return !s.empty() &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+             std::string::npos;
+}
 
 using json = nlohmann::json;
 
@@ -147,8 +153,7 @@ Result<Genesis> parse(std::string_view text) {
     cc.vault = r.hex<Address>(c, p, "vault", "0x and 20 bytes of hex");
     const json* fin = r.field(c, p, "finality");
     if (!r.error.empty()) break;
-    if (cc.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-        std::string::npos)
+    if (!is_identifier(cc.name))
       return fail(p + ".name: only letters, digits, '_', '.' and '-' are allowed");
     if (cc.kind != "evm") return fail(p + ".kind: unsupported chain kind \"" + cc.kind + "\"");
     if (fin->is_object() && fin->size() == 1 && fin->contains("tag")) {
@@ -180,6 +185,10 @@ Result<Genesis> parse(std::string_view text) {
     if (!r.error.empty()) break;
     if (!tokens->is_object() || tokens->empty())
       return fail(p + ".tokens: must be a non-empty object keyed by chain name");
+    // Withdrawal requests name the asset by this id, on chain too (docs/contract.md): the vault
+    // contract accepts only such ids, so a request the relay could not read is refused there.
+    if (!is_identifier(ac.id.value) || ac.id.value.size() > kMaxAssetIdLength)
+      return fail(p + ".id: 1 to 32 letters, digits, '_', '.' or '-'");
     if (!names.insert(ac.id.value).second) return fail(p + ".id: duplicate asset id");
     // Tokens are kept in genesis chain order, whatever order the file lists them in.
     for (size_t ci = 0; ci < g.chains.size(); ++ci) {

@@ -18,6 +18,8 @@ namespace relay {
 
 /// Canonical asset decimals and token decimals are at most this, so 10^d fits in 128 bits.
 inline constexpr unsigned kMaxDecimals = 38;
+/// An asset id's longest length (it is also checked by the vault contract, docs/contract.md).
+inline constexpr size_t kMaxAssetIdLength = 32;
 
 struct Validator {
   std::string name;

@@ -104,6 +104,7 @@ contract RelayVault {
     error NotAContract(address token);
     error TransferFailed(address token, address to, uint256 amount);
     error ZeroRecipient();
+    error InvalidAsset();
     error UnknownEpoch(uint64 epoch);
     error BadProof();
     error AlreadyClaimed(bytes32 id);
@@ -188,6 +189,15 @@ contract RelayVault {
     {
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0)) revert ZeroRecipient();
+        // A genesis asset id (1 to 32 letters, digits, '_', '.', '-'; vault/genesis.cpp): any
+        // other string would be an event the relay cannot read, halting its epochs.
+        bytes calldata id = bytes(asset);
+        if (id.length == 0 || id.length > 32) revert InvalidAsset();
+        for (uint256 i = 0; i < id.length; ++i) {
+            bytes1 c = id[i];
+            if (!((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" ||
+                  c == "." || c == "-")) revert InvalidAsset();
+        }
         emit WithdrawalRequested(bytes32(uint256(uint160(msg.sender))), asset, amount, destChainId, recipient);
     }
 

@@ -138,7 +138,8 @@ function compile() {
   };
   const out = JSON.parse(solc.compile(JSON.stringify({
     language: 'Solidity', sources,
-    settings: { optimizer: { enabled: true, runs: 200 },
+    // evmVersion pinned (docs/contract.md): solc's default target moves with its releases.
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun',
                 outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.methodIdentifiers'] } } },
   })));
   const errors = (out.errors || []).filter((e) => e.severity === 'error');
@@ -254,6 +255,7 @@ before(async () => {
   anvil = spawn(join(root, 'node_modules', '.bin', 'anvil'),
                 ['--host', '127.0.0.1', '--port', url.split(':')[2], '--silent'], { stdio: 'ignore' });
   process.on('exit', () => anvil.kill());
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { anvil.kill(); process.exit(130); });
   for (let i = 0; ; ++i) {  // wait for the RPC port, at most ~15 s
     try { await rpc('eth_chainId'); break; } catch (e) {
       if (i === 300 || anvil.exitCode !== null) throw new Error(`anvil did not start: ${e.message}`);
@@ -261,10 +263,13 @@ before(async () => {
     }
   }
   accounts = await rpc('eth_accounts');
-  const deploy = async (artifact, args) =>
-    (await receiptOf(await rpc('eth_sendTransaction', [{
+  const deploy = async (artifact, args) => {
+    const receipt = await receiptOf(await rpc('eth_sendTransaction', [{
       from: accounts[0], data: '0x' + artifact.evm.bytecode.object + args.toString('hex'),
-    }]))).contractAddress;
+    }]));
+    assert.equal(receipt.status, '0x1', 'deployment reverted');
+    return receipt.contractAddress;
+  };
   token = await deploy(artifacts.token, Buffer.alloc(0));
   vault = await deploy(artifacts.vault, encode(
     ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32'],
@@ -355,6 +360,12 @@ test('requestWithdrawal emits WithdrawalRequested for the caller\'s account', as
   const req = (amount, to) => V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'], ['USDC', amount, 31338, to]);
   await expectRevert(vault, req(0, recipient), 'ZeroAmount()', [], []);
   await expectRevert(vault, req(1, '0x' + '00'.repeat(20)), 'ZeroRecipient()', [], []);
+  // Only a genesis-style asset id (vault/genesis.cpp): any other string would be an event the
+  // relay cannot read.
+  const named = (asset) => V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'], [asset, 1, 31338, recipient]);
+  for (const bad of ['', 'US DC', 'x'.repeat(33), '\u00e9', 'USDC\n', 'a/b'])
+    await expectRevert(vault, named(bad), 'InvalidAsset()', [], []);
+  await send(user, vault, named('aZ09_.-' + 'x'.repeat(25)));  // 32 characters, every kind
 });
 
 // Withdrawals certified to this chain in epoch 0; paid from the deposits above.
