@@ -1,8 +1,9 @@
 // The vault contract (deploy/contracts/RelayVault.sol) on a real chain: compiles it with the
-// pinned solc, starts a local anvil on a free port, deploys it (and tests/deploy/TestToken.sol)
-// with eth_sendTransaction from anvil's unlocked first account, and exercises deposits,
-// withdrawal requests, certificates and claims, reading events with eth_getLogs and refusals
-// from the revert data's custom error. Spec: docs/contract.md, docs/proofs.md.
+// pinned solc, starts a local anvil on a free port, deploys it (and tests/deploy/TestToken.sol,
+// and the misbehaving ERC-20s of tests/deploy/EdgeTokens.sol) with eth_sendTransaction from
+// anvil's unlocked first account, and exercises its constructor's refusals, deposits, withdrawal
+// requests, certificates and claims, reading events with eth_getLogs and refusals from the revert
+// data's custom error. Spec: docs/contract.md, docs/proofs.md.
 // Run: node tests/deploy/vault_contract_test.mjs   (needs scripts/setup's npm tools; CTest runs it
 // under the label "contract").
 //
@@ -83,6 +84,7 @@ function encode(types, values) {
 const selector = (sig) => keccak(sig).subarray(0, 4);
 const COMMITMENT = ['bytes32', 'uint64', 'bytes32', 'uint64[]', 'bytes32[]', 'uint128[]', 'uint128[]', 'bytes32[]'];
 const WITHDRAWAL = ['bytes32', 'address', 'address', 'uint256'];
+const CONSTRUCTOR = ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32'];
 const commitmentValues = (c) => [c.network_id, c.epoch, c.previous, c.finalized_heights, c.liabilities_roots,
   c.liabilities_totals, c.custody, c.withdrawal_roots];
 
@@ -103,6 +105,13 @@ function highS(sig) {  // the same signature with s' = n - s, v' = 27 <-> 28: ec
 }
 const evmAddress = (secretHex) =>
   hex(keccak(secp256k1.getPublicKey(unhex(secretHex), false).subarray(1)).subarray(12));
+/// What ecrecover makes of r || s || v over `digest`: the address of the key it recovers.
+function recoverAddress(sig, digest) {
+  const b = unhex(sig);
+  const pub = secp256k1.recoverPublicKey(Buffer.concat([Buffer.from([b[64] - 27]), b.subarray(0, 64)]), digest,
+                                         { prehash: false });
+  return hex(keccak(secp256k1.Point.fromBytes(pub).toBytes(false).subarray(1)).subarray(12));
+}
 
 const leafHash = (w) => sha256(Buffer.from([0]), unhex(w.id), unhex(w.recipient), unhex(w.token), word(w.amount));
 const inner = (l, r) => sha256(Buffer.from([1]), l, r);
@@ -135,6 +144,7 @@ function compile() {
   const sources = {
     'RelayVault.sol': { content: readFileSync(join(root, 'deploy', 'contracts', 'RelayVault.sol'), 'utf8') },
     'TestToken.sol': { content: readFileSync(join(here, 'TestToken.sol'), 'utf8') },
+    'EdgeTokens.sol': { content: readFileSync(join(here, 'EdgeTokens.sol'), 'utf8') },
   };
   const out = JSON.parse(solc.compile(JSON.stringify({
     language: 'Solidity', sources,
@@ -144,7 +154,10 @@ function compile() {
   })));
   const errors = (out.errors || []).filter((e) => e.severity === 'error');
   if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
-  return { vault: out.contracts['RelayVault.sol'].RelayVault, token: out.contracts['TestToken.sol'].TestToken };
+  const edge = out.contracts['EdgeTokens.sol'];
+  return { vault: out.contracts['RelayVault.sol'].RelayVault, token: out.contracts['TestToken.sol'].TestToken,
+           falseToken: edge.FalseToken, noReturnToken: edge.NoReturnToken, feeToken: edge.FeeToken,
+           reentrantToken: edge.ReentrantToken };
 }
 
 const freePort = () => new Promise((resolve, reject) => {
@@ -172,6 +185,15 @@ let accounts;
 let artifacts;
 let vault;  // address
 let token;  // address
+
+async function deploy(artifact, args = Buffer.alloc(0)) {
+  const receipt = await receiptOf(await rpc('eth_sendTransaction', [{
+    from: accounts[0], data: '0x' + artifact.evm.bytecode.object + args.toString('hex'),
+  }]));
+  assert.equal(receipt.status, '0x1', 'deployment reverted');
+  assert.ok(receipt.contractAddress, 'deployment failed');
+  return receipt.contractAddress;
+}
 
 const callData = (artifact, name, types, values) => {
   const sig = Object.keys(artifact.evm.methodIdentifiers).find((s) => s.startsWith(name + '('));
@@ -201,18 +223,27 @@ const tokenBalance = async (addr) => BigInt(await call(token, T('balanceOf', ['a
 
 /// Asserts that calling `data` reverts with the custom error `signature` and exactly the
 /// arguments `values` (eth_call's revert data), and that the same call sent as a transaction
-/// fails too (anvil mines it with status 0, or refuses it when estimating its gas).
+/// fails with the same revert data too: either anvil refuses it when estimating its gas (the
+/// revert data in the error's data), or it mines it with status 0 (anvil 1.7 does: its revert
+/// data is then the callTracer's output). `to` null: a deployment, `data` the bytecode and
+/// constructor arguments.
 async function expectRevert(to, data, signature, types, values, { from = accounts[0], value = 0n } = {}) {
   const want = hex(Buffer.concat([selector(signature), encode(types, values)]));
-  const tx = { from, to, data, value: '0x' + value.toString(16) };
+  const tx = { from, ...(to === null ? {} : { to }), data, value: '0x' + value.toString(16) };
   let err;
   try { await rpc('eth_call', [tx, 'latest']); } catch (e) { err = e; }
   assert.ok(err instanceof RpcError, `eth_call should revert with ${signature}`);
   assert.equal(err.data, want, `revert data of ${signature}`);
   let hash;
-  try { hash = await rpc('eth_sendTransaction', [tx]); } catch (e) { assert.ok(e instanceof RpcError, e.message); return; }
+  try { hash = await rpc('eth_sendTransaction', [tx]); } catch (e) {
+    assert.ok(e instanceof RpcError, e.message);
+    assert.equal(e.data, want, `eth_sendTransaction's revert data of ${signature} (${e.message})`);
+    return;
+  }
   const receipt = await receiptOf(hash);
   assert.equal(receipt.status, '0x0', `a transaction expected to fail with ${signature} succeeded`);
+  const trace = await rpc('debug_traceTransaction', [hash, { tracer: 'callTracer' }]);
+  assert.equal(trace.output, want, `mined transaction's revert data of ${signature}`);
 }
 
 async function logs(event, fromBlock) {
@@ -263,16 +294,8 @@ before(async () => {
     }
   }
   accounts = await rpc('eth_accounts');
-  const deploy = async (artifact, args) => {
-    const receipt = await receiptOf(await rpc('eth_sendTransaction', [{
-      from: accounts[0], data: '0x' + artifact.evm.bytecode.object + args.toString('hex'),
-    }]));
-    assert.equal(receipt.status, '0x1', 'deployment reverted');
-    return receipt.contractAddress;
-  };
-  token = await deploy(artifacts.token, Buffer.alloc(0));
-  vault = await deploy(artifacts.vault, encode(
-    ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32'],
+  token = await deploy(artifacts.token);
+  vault = await deploy(artifacts.vault, encode(CONSTRUCTOR,
     [networkId, keys.map((k) => k.address), keys.map(() => 1), QUORUM, CHAIN_INDEX, 2, 2]));
   assert.ok(vault && token, 'deployment failed');
 });
@@ -287,6 +310,7 @@ test('this script reproduces the shared vectors (encoding, signatures, withdrawa
   keys.forEach((k, i) => {
     assert.equal(evmAddress(k.secret_key), k.address);
     assert.equal(sign(k.secret_key, unhex(certVectors.signing_digest)), certVectors.signatures[i].signature);
+    assert.equal(recoverAddress(certVectors.signatures[i].signature, unhex(certVectors.signing_digest)), k.address);
   });
   for (const k of withdrawalVectors.cases) {
     const t = withdrawalTree(k.leaves);
@@ -309,6 +333,42 @@ test('the vault checks the vector certificate and the vector proofs like the C++
       assert.equal(BigInt(ok), 1n, `${k.name} proof ${i}`);
     }
   }
+});
+
+test('the constructor refuses a bad validator set, quorum or chain index with named errors', async () => {
+  // Each deployment attempt fails one check (eth_call with no `to`, then eth_sendTransaction):
+  // the rest of its arguments are a valid network's.
+  const deployData = (validators, weights, quorum, chainIndex = 0, chainCount = 2, assetCount = 2) =>
+    '0x' + artifacts.vault.evm.bytecode.object +
+    encode(CONSTRUCTOR, [networkId, validators, weights, quorum, chainIndex, chainCount, assetCount]).toString('hex');
+  const refused = (data, signature, types, values) => expectRevert(null, data, signature, types, values);
+  const [a0, a1, a2] = keys.map((k) => k.address);
+  const zero = '0x' + '00'.repeat(20);
+  const mismatch = ['ValidatorListMismatch(uint256,uint256)', ['uint256', 'uint256']];
+  await refused(deployData([a0, a1], [1, 1, 1], 1), ...mismatch, [2, 3]);
+  await refused(deployData([a0, a1, a2], [1, 1], 1), ...mismatch, [3, 2]);
+  await refused(deployData([a0, zero, a2], [1, 1, 1], 1), 'InvalidValidator(uint256,address)',
+                ['uint256', 'address'], [1, zero]);
+  await refused(deployData([a0, a1, a2], [1, 1, 0], 1), 'ZeroWeight(uint256,address)', ['uint256', 'address'], [2, a2]);
+  await refused(deployData([a0, a1, a0], [1, 1, 1], 1), 'DuplicateValidator(uint256,address)',
+                ['uint256', 'address'], [2, a0]);
+  const quorumErr = ['InvalidQuorum(uint64,uint256)', ['uint64', 'uint256']];
+  await refused(deployData([a0, a1, a2], [1, 2, 3], 0), ...quorumErr, [0, 6]);
+  await refused(deployData([a0, a1, a2], [1, 2, 3], 7), ...quorumErr, [7, 6]);
+  await refused(deployData([], [], 1), ...quorumErr, [1, 0]);  // no validators: no quorum is reachable
+  const chainErr = ['InvalidChainIndex(uint32,uint32)', ['uint32', 'uint32']];
+  await refused(deployData([a0, a1, a2], [1, 2, 3], 6, 2, 2), ...chainErr, [2, 2]);
+  await refused(deployData([a0, a1, a2], [1, 2, 3], 6, 0, 0), ...chainErr, [0, 0]);
+  // The bounds themselves are accepted: quorum = total weight, the last chain index, and weights
+  // whose total overflows uint64 (it is summed in uint256).
+  const accepted = async (data) => {  // eth_call of a deployment returns the runtime code
+    const code = await rpc('eth_call', [{ from: accounts[0], data }, 'latest']);
+    assert.ok(code.length > 1000, 'the deployment succeeds');
+  };
+  await accepted(deployData([a0, a1, a2], [1, 2, 3], 6, 1, 2));
+  const max = (1n << 64n) - 1n;
+  await accepted(deployData([a0, a1], [max, max], max));
+  await refused(deployData([a0, a1], [max, 1], 0), ...quorumErr, [0, max + 1n]);
 });
 
 test('deposits of the native coin and of an ERC-20 emit Deposited(token, account, depositor, amount)', async () => {
@@ -399,11 +459,9 @@ test('commitEpoch refuses bad certificates with named errors', async () => {
   // Signatures made for another network recover to unrelated keys (domain separation).
   const otherNet = hex(sha256(Buffer.from('another genesis')));
   const foreign = certify(c, [0, 1, 2], otherNet);
-  {
-    let err;
-    try { await call(vault, commitData(c, foreign)); } catch (e) { err = e; }
-    assert.equal(err.data.slice(0, 10), hex(selector('UnknownSigner(uint256,address)')));
-  }
+  const digest = signingDigest(networkId, c);
+  await expectRevert(vault, commitData(c, foreign), 'UnknownSigner(uint256,address)', addrErr,
+                     [0, recoverAddress(foreign[0], digest)]);
   // A commitment naming another network.
   await expectRevert(vault, commitData({ ...c, network_id: otherNet }, certify({ ...c, network_id: otherNet }, [0, 1, 2], otherNet)),
                      'WrongNetwork(bytes32)', ['bytes32'], [otherNet]);
@@ -421,11 +479,9 @@ test('commitEpoch refuses bad certificates with named errors', async () => {
                      'MalformedSignature(uint256)', idx, [0]);
   // A signature over another commitment recovers to some unrelated key.
   const otherC = { ...c, finalized_heights: [1, 2] };
-  {
-    let err;
-    try { await call(vault, commitData(c, [certify(otherC, [0])[0], ...certify(c, [1, 2, 3])])); } catch (e) { err = e; }
-    assert.equal(err.data.slice(0, 10), hex(selector('UnknownSigner(uint256,address)')));
-  }
+  const misplaced = certify(otherC, [0])[0];
+  await expectRevert(vault, commitData(c, [misplaced, ...certify(c, [1, 2, 3])]), 'UnknownSigner(uint256,address)',
+                     addrErr, [0, recoverAddress(misplaced, digest)]);
   // Array lengths other than the genesis' (2 chains, 2 assets).
   const short = { ...c, withdrawal_roots: [tree.root] };
   await expectRevert(vault, commitData(short, certify(short, [0, 1, 2])), 'MalformedCommitment()', [], []);
@@ -433,6 +489,46 @@ test('commitEpoch refuses bad certificates with named errors', async () => {
   const notFirst = commitment(0, hex(Buffer.alloc(32, 0x11)), tree.root);
   await expectRevert(vault, commitData(notFirst, certify(notFirst, [0, 1, 2])), 'WrongPrevious(bytes32,bytes32)',
                      ['bytes32', 'bytes32'], [notFirst.previous, hex(Buffer.alloc(32))]);
+  assert.equal(BigInt(await call(vault, V('hasCommitted', [], []))), 0n);
+});
+
+test('commitEpoch refuses out-of-range r and s, and signatures ecrecover cannot recover, as MalformedSignature', async () => {
+  const c = epoch0;  // not committed yet
+  const digest = signingDigest(networkId, c);
+  const [first, good, last] = certify(c, [0, 1, 2]);
+  const b = unhex(good);
+  const r = BigInt(hex(b.subarray(0, 32)));
+  const s = BigInt(hex(b.subarray(32, 64)));
+  const HALF_N = N >> 1n;
+  const MAX = (1n << 256n) - 1n;
+  const sig = (rr, ss, v = b[64]) => hex(Buffer.concat([word(rr), word(ss), Buffer.from([v])]));
+  // Always at index 1, after a valid signature: the error names the position.
+  const at1 = (bad) => commitData(c, [first, bad, last]);
+  const malformed = (bad) => expectRevert(vault, at1(bad), 'MalformedSignature(uint256)', ['uint256'], [1]);
+  const high = (bad) => expectRevert(vault, at1(bad), 'HighS(uint256)', ['uint256'], [1]);
+  const unknown = (bad) => expectRevert(vault, at1(bad), 'UnknownSigner(uint256,address)', ['uint256', 'address'],
+                                        [1, recoverAddress(bad, digest)]);
+  await malformed(sig(r, 0n));      // s = 0: in range and low, refused by the zero check
+  await malformed(sig(0n, s));      // r = 0
+  await malformed(sig(N, s));       // r = n
+  await malformed(sig(MAX, s));     // r = 2^256 - 1
+  // s >= n is out of range: MalformedSignature, not HighS, although it is above n/2 (the range
+  // check comes first); n/2 < s < n is HighS.
+  await malformed(sig(r, N));
+  await malformed(sig(r, MAX));
+  await high(sig(r, N - 1n));
+  await high(sig(r, HALF_N + 1n));
+  // s = n/2 is low: accepted by the s checks, it recovers some unrelated key.
+  await unknown(sig(r, HALF_N));
+  // r that is no curve point's x (x^3 + 7 is not a square mod p): ecrecover returns address(0).
+  // r = 1 would not do: it is a point's x, so ecrecover yields an (unknown) address.
+  const P = (1n << 256n) - (1n << 32n) - 977n;
+  const pow = (x, e) => { let out = 1n; for (x %= P; e > 0n; e >>= 1n, x = x * x % P) if (e & 1n) out = out * x % P; return out; };
+  const onCurve = (x) => pow(x ** 3n + 7n, (P - 1n) / 2n) === 1n;
+  assert.ok(onCurve(1n) && !onCurve(5n));
+  await malformed(sig(5n, s));
+  await malformed(sig(5n, s, 55 - b[64]));  // either recovery id
+  await unknown(sig(1n, s));
   assert.equal(BigInt(await call(vault, V('hasCommitted', [], []))), 0n);
 });
 
@@ -497,4 +593,160 @@ test('claim pays a proven withdrawal once, and refuses bad proofs', async () => 
     await expectRevert(vault, claimData(0, p), 'AlreadyClaimed(bytes32)', ['bytes32'], [p.leaf.id]);
   }
   assert.equal(await balance(recipients[0]), 1_500000000000000000n);
+});
+
+// ---------------------------------------------------------------------------------------------
+// ERC-20s that misbehave (tests/deploy/EdgeTokens.sol)
+
+const edge = {};  // name => address, deployed by the first test below
+const E = (name, fn, types, values) => callData(artifacts[name], fn, types, values);
+const tokenBalanceOf = async (tok, addr) => BigInt(await call(tok, T('balanceOf', ['address'], [addr])));
+const decodeBytes = (ret) => {  // an ABI-encoded `bytes` return value
+  const b = unhex(ret);
+  const at = Number(BigInt(hex(b.subarray(0, 32))));
+  return hex(b.subarray(at + 32, at + 32 + Number(BigInt(hex(b.subarray(at, at + 32))))));
+};
+const REENTRANCY = hex(selector('Reentrancy()'));
+/// What the reentrant token's last call into `target` did: how many calls so far, whether the
+/// last succeeded, and what it returned (its revert data if not).
+async function reentry() {
+  const t = edge.reentrantToken;
+  return {
+    count: BigInt(await call(t, E('reentrantToken', 'reentries', [], []))),
+    ok: BigInt(await call(t, E('reentrantToken', 'reentryOk', [], []))) === 1n,
+    result: decodeBytes(await call(t, E('reentrantToken', 'reentryResult', [], []))),
+  };
+}
+const arm = (from, target, data, bubble) =>
+  send(from, edge.reentrantToken, E('reentrantToken', 'arm', ['address', 'bytes', 'bool'], [target, data, bubble]));
+const depositTokenData = (tok, amount, acc) => V('depositToken', ['address', 'uint256', 'bytes32'], [tok, amount, acc]);
+
+test('depositToken: false is refused, no return value accepted, a fee is not credited, no code is NotAContract, reentry is Reentrancy', async () => {
+  for (const name of ['falseToken', 'noReturnToken', 'feeToken', 'reentrantToken']) edge[name] = await deploy(artifacts[name]);
+  const user = accounts[7];
+  const acc = hex(Buffer.alloc(32, 0xcd));
+  const setUp = async (name, minted, approved) => {
+    await send(user, edge[name], E(name, 'mint', ['address', 'uint256'], [user, minted]));
+    await send(user, edge[name], E(name, 'approve', ['address', 'uint256'], [vault, approved]));
+  };
+  const deposited = async (receipt, tok, amount) => {
+    const got = (await logs('Deposited(address,bytes32,address,uint256)', receipt.blockNumber))
+      .filter((l) => l.transactionHash === receipt.transactionHash);
+    assert.equal(got.length, 1, 'one Deposited event');
+    assert.equal(got[0].topics[1], account(tok), 'token');
+    assert.equal(got[0].topics[2], acc, 'account');
+    assert.equal(got[0].topics[3], account(user), 'depositor');
+    assert.equal(BigInt(got[0].data), amount, 'amount');
+  };
+  const transferFailed = (tok, amount) => expectRevert(vault, depositTokenData(tok, amount, acc),
+    'TransferFailed(address,address,uint256)', ['address', 'address', 'uint256'], [tok, vault, amount], { from: user });
+
+  // transferFrom returns false (and moves nothing): refused, whatever the balance.
+  await setUp('falseToken', 1000, 1000);
+  await transferFailed(edge.falseToken, 100);
+
+  // transferFrom returns nothing (USDT): accepted; when it reverts (above the allowance), refused.
+  await setUp('noReturnToken', 1000, 600);
+  await deposited(await send(user, vault, depositTokenData(edge.noReturnToken, 600, acc)), edge.noReturnToken, 600n);
+  assert.equal(await tokenBalanceOf(edge.noReturnToken, vault), 600n);
+  await transferFailed(edge.noReturnToken, 1);
+
+  // 1% burnt on transfer: the event carries the 990 that arrived, not the 1000 asked.
+  await setUp('feeToken', 1000, 1000);
+  await deposited(await send(user, vault, depositTokenData(edge.feeToken, 1000, acc)), edge.feeToken, 990n);
+  assert.equal(await tokenBalanceOf(edge.feeToken, vault), 990n);
+
+  // An address without code (an account, an address nothing was deployed at).
+  for (const nobody of [accounts[8], '0x' + 'ee'.repeat(20)]) {
+    await expectRevert(vault, depositTokenData(nobody, 1, acc), 'NotAContract(address)', ['address'], [nobody],
+                       { from: user });
+  }
+
+  // A token that deposits itself again from inside transferFrom (it holds and approved the 100 it
+  // deposits): the inner depositToken is refused with Reentrancy (else the outer one would count
+  // the inner deposit's tokens a second time: 600 for 500).
+  await setUp('reentrantToken', 1000, 1000);
+  await send(user, edge.reentrantToken, E('reentrantToken', 'mint', ['address', 'uint256'], [edge.reentrantToken, 100]));
+  await send(user, edge.reentrantToken, E('reentrantToken', 'selfApprove', ['address', 'uint256'], [vault, 100]));
+  await arm(user, vault, depositTokenData(edge.reentrantToken, 100, acc), false);  // the token swallows the refusal
+  await deposited(await send(user, vault, depositTokenData(edge.reentrantToken, 500, acc)), edge.reentrantToken, 500n);
+  assert.deepEqual(await reentry(), { count: 1n, ok: false, result: REENTRANCY });
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, vault), 500n);
+  // The same token passing the refusal up: the vault names the failed transferFrom.
+  await arm(user, vault, depositTokenData(edge.reentrantToken, 100, acc), true);
+  await transferFailed(edge.reentrantToken, 100);
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, vault), 500n);
+  await arm(user, native, '0x', false);  // disarmed
+});
+
+test('claim: pays a token that returns nothing; refuses false and no code; a reentrant token cannot claim twice', async () => {
+  const lastEpoch = BigInt(await call(vault, V('lastEpoch', [], [])));
+  const last = await call(vault, V('lastCommitment', [], []));
+  const to = ['0x' + '6a'.repeat(20), '0x' + '6b'.repeat(20), '0x' + '6c'.repeat(20), '0x' + '6d'.repeat(20),
+              '0x' + '6e'.repeat(20), '0x' + '6f'.repeat(20)];
+  const noCode = '0x' + 'ee'.repeat(20);
+  const leaf = (name, recipient, tok, amount) => ({ id: hex(sha256(Buffer.from(name))), recipient, token: tok, amount });
+  const t = withdrawalTree([
+    leaf('e1', to[0], edge.noReturnToken, '100'),
+    leaf('e2', to[1], edge.falseToken, '7'),
+    leaf('e3', to[2], edge.reentrantToken, '50'),
+    leaf('e4', to[3], edge.feeToken, '200'),
+    leaf('e5', to[4], noCode, '1'),
+    leaf('e6', to[5], edge.reentrantToken, '20'),
+  ]);
+  const proof = (r) => t.proofs.find((p) => p.leaf.recipient === r);
+  const epoch = Number(lastEpoch) + 1;
+  const c = commitment(epoch, last, t.root);
+  await send(accounts[3], vault, commitData(c, certify(c, [0, 1, 2])));
+  assert.equal(await call(vault, V('withdrawalRoot', ['uint64'], [epoch])), t.root);
+  await send(accounts[3], edge.falseToken, E('falseToken', 'mint', ['address', 'uint256'], [vault, 7]));
+  const from = await rpc('eth_blockNumber');
+  const isClaimed = async (p) => BigInt(await call(vault, V('claimed', ['bytes32'], [p.leaf.id]))) === 1n;
+  const failed = (p) => expectRevert(vault, claimData(epoch, p), 'TransferFailed(address,address,uint256)',
+                                     ['address', 'address', 'uint256'], [p.leaf.token, p.leaf.recipient, p.leaf.amount]);
+
+  await send(accounts[5], vault, claimData(epoch, proof(to[0])));  // returns nothing: paid
+  assert.equal(await tokenBalanceOf(edge.noReturnToken, to[0]), 100n);
+  assert.equal(await tokenBalanceOf(edge.noReturnToken, vault), 500n);
+
+  await failed(proof(to[1]));  // returns false: refused, and still claimable
+  assert.equal(await isClaimed(proof(to[1])), false);
+  assert.equal(await tokenBalanceOf(edge.falseToken, vault), 7n);
+
+  await expectRevert(vault, claimData(epoch, proof(to[4])), 'NotAContract(address)', ['address'], [noCode]);
+  assert.equal(await isClaimed(proof(to[4])), false);
+
+  // The reentrant token claims the same withdrawal again from inside transfer. Passed up, the
+  // Reentrancy refusal fails the whole claim (nothing paid, still claimable); swallowed, the
+  // inner claim is refused and the recipient is paid once.
+  const p3 = proof(to[2]);
+  const reentries = (await reentry()).count;
+  await arm(accounts[5], vault, claimData(epoch, p3), true);
+  await failed(p3);
+  assert.equal(await isClaimed(p3), false);
+  await arm(accounts[5], vault, claimData(epoch, p3), false);
+  await send(accounts[5], vault, claimData(epoch, p3));
+  // (The refused attempts reverted the token's record with them: one more reentry.)
+  assert.deepEqual(await reentry(), { count: reentries + 1n, ok: false, result: REENTRANCY });
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, to[2]), 50n);
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, vault), 450n);
+  await expectRevert(vault, claimData(epoch, p3), 'AlreadyClaimed(bytes32)', ['bytes32'], [p3.leaf.id]);
+  // The lock is the vault's, not the function's: a claim cannot reenter depositToken either.
+  await arm(accounts[5], vault, depositTokenData(edge.reentrantToken, 1, hex(Buffer.alloc(32, 1))), false);
+  await send(accounts[5], vault, claimData(epoch, proof(to[5])));
+  assert.deepEqual(await reentry(), { count: reentries + 2n, ok: false, result: REENTRANCY });
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, to[5]), 20n);
+  assert.equal(await tokenBalanceOf(edge.reentrantToken, vault), 430n);
+  await arm(accounts[5], native, '0x', false);
+
+  // A fee-on-transfer token: the recipient gets what the token delivers (99%); the event and the
+  // vault's accounting carry the certified amount, which left the vault in full.
+  await send(accounts[5], vault, claimData(epoch, proof(to[3])));
+  assert.equal(await tokenBalanceOf(edge.feeToken, to[3]), 198n);
+  assert.equal(await tokenBalanceOf(edge.feeToken, vault), 790n);
+
+  const got = await logs('WithdrawalClaimed(bytes32,address,address,uint256)', from);
+  assert.deepEqual(got.map((l) => [l.topics[1], l.topics[2], l.topics[3], BigInt(l.data)]),
+    [to[0], to[2], to[5], to[3]].map((r) => proof(r)).map((p) => [p.leaf.id, account(p.leaf.recipient), account(p.leaf.token),
+                                                          BigInt(p.leaf.amount)]));
 });
