@@ -1,0 +1,56 @@
+// HttpTransport: the one seam to libcurl (STYLE.md point 3). Posts a JSON body to a URL and
+// returns the response body, or an error that says which of the ways an HTTP call fails it was
+// (timeout, connection, HTTP status, oversized body). No curl type appears here.
+// Thread-safety: one instance per thread (it keeps one curl handle for connection reuse).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "vault/result.h"
+
+namespace relay::evm {
+
+/// How a JSON-RPC call failed, so callers can tell a dead endpoint from a lying one.
+enum class RpcFailure {
+  timeout,         // no complete answer within the timeout
+  connection,      // could not connect, or the connection broke
+  http_status,     // an HTTP status other than 200
+  too_large,       // the body exceeded the size limit
+  malformed,       // not JSON, not a JSON-RPC 2.0 response, or a field of the wrong shape
+  rpc_error,       // the node answered with a JSON-RPC error object
+};
+
+const char* to_string(RpcFailure f);
+
+struct RpcError {
+  RpcFailure kind = RpcFailure::malformed;
+  std::string message;  // names the endpoint, the method and the reason
+};
+
+template <class T>
+using RpcResult = std::expected<T, RpcError>;
+
+/// The raw request/response exchange; an interface so tests can answer with any bytes.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  /// POSTs `body` (JSON) and returns the response body of an HTTP 200.
+  virtual RpcResult<std::string> post(const std::string& body) = 0;
+  /// Where requests go, for error messages.
+  virtual const std::string& endpoint() const = 0;
+};
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{10000};          // whole request
+  std::chrono::milliseconds connect_timeout{3000};
+  size_t max_response_bytes = 64u << 20;             // a getLogs answer can be large, not unbounded
+};
+
+/// A Transport over libcurl to `url` (http:// or https://).
+std::unique_ptr<Transport> make_http_transport(const std::string& url, HttpOptions options = {});
+
+}  // namespace relay::evm

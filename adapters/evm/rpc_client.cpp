@@ -1,0 +1,210 @@
+#include "adapters/evm/rpc_client.h"
+
+#include <nlohmann/json.hpp>
+
+namespace relay::evm {
+namespace {
+
+using json = nlohmann::json;
+
+// A hex quantity (Ethereum JSON-RPC: "0x" and at least one digit) that fits in 64 bits.
+std::optional<uint64_t> parse_quantity(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return std::nullopt;
+  size_t start = s.find_first_not_of('0', 2);
+  if (start == std::string::npos) return 0;
+  if (s.size() - start > 16) return std::nullopt;
+  uint64_t out = 0;
+  for (size_t i = start; i < s.size(); ++i) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0) return std::nullopt;
+    out = out << 4 | uint64_t(d);
+  }
+  return out;
+}
+
+template <class T>
+std::optional<T> parse_fixed(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  return T::from_hex(v.get_ref<const std::string&>());
+}
+
+std::optional<std::vector<uint8_t>> parse_data(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const auto& s = v.get_ref<const std::string&>();
+  if (s == "0x") return std::vector<uint8_t>{};
+  return relay::from_hex(s);
+}
+
+std::string quantity(uint64_t n) {
+  static const char* digits = "0123456789abcdef";
+  if (n == 0) return "0x0";
+  std::string out;
+  while (n) {
+    out.insert(out.begin(), digits[n & 15]);
+    n >>= 4;
+  }
+  return "0x" + out;
+}
+
+}  // namespace
+
+std::string BlockRef::to_param() const { return number ? quantity(*number) : tag; }
+
+namespace {
+
+// The checked `result` of one call, or the error naming the method.
+class Call {
+ public:
+  Call(Transport& t, uint64_t id, const char* method) : t_(t), id_(id), method_(method) {}
+
+  RpcResult<json> run(const json& params) {
+    json req = {{"jsonrpc", "2.0"}, {"id", id_}, {"method", method_}, {"params", params}};
+    auto body = t_.post(req.dump());
+    if (!body) {
+      body.error().message = body.error().message + " (" + method_ + ")";
+      return std::unexpected(body.error());
+    }
+    json resp = json::parse(*body, nullptr, /*allow_exceptions=*/false);
+    if (resp.is_discarded()) return malformed("the answer is not JSON");
+    if (!resp.is_object()) return malformed("the answer is not a JSON object");
+    auto id = resp.find("id");
+    if (id == resp.end() || !id->is_number_unsigned() || id->get<uint64_t>() != id_)
+      return malformed("the answer's id is not the request's (" + std::to_string(id_) + ")");
+    if (auto e = resp.find("error"); e != resp.end() && !e->is_null()) {
+      std::string code = "?", msg = "?";
+      if (e->is_object()) {
+        if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
+          code = std::to_string(c->get<int64_t>());
+        if (auto m = e->find("message"); m != e->end() && m->is_string())
+          msg = m->get<std::string>();
+      }
+      return std::unexpected(RpcError{RpcFailure::rpc_error, t_.endpoint() + ": " + method_ +
+                                                                  ": error " + code + ": " + msg});
+    }
+    auto result = resp.find("result");
+    if (result == resp.end()) return malformed("the answer has neither result nor error");
+    return std::move(*result);
+  }
+
+  std::unexpected<RpcError> malformed(const std::string& why) const {
+    return std::unexpected(RpcError{RpcFailure::malformed, t_.endpoint() + ": " + method_ + ": " + why});
+  }
+
+ private:
+  Transport& t_;
+  uint64_t id_;
+  const char* method_;
+};
+
+}  // namespace
+
+RpcResult<uint64_t> RpcClient::chain_id() {
+  Call c(*transport_, next_id_++, "eth_chainId");
+  auto r = c.run(json::array());
+  if (!r) return std::unexpected(r.error());
+  auto v = parse_quantity(*r);
+  if (!v) return c.malformed("result: not a hex quantity below 2^64");
+  return *v;
+}
+
+RpcResult<uint64_t> RpcClient::block_number() {
+  Call c(*transport_, next_id_++, "eth_blockNumber");
+  auto r = c.run(json::array());
+  if (!r) return std::unexpected(r.error());
+  auto v = parse_quantity(*r);
+  if (!v) return c.malformed("result: not a hex quantity below 2^64");
+  return *v;
+}
+
+RpcResult<std::optional<BlockHeader>> RpcClient::block(const BlockRef& ref) {
+  Call c(*transport_, next_id_++, "eth_getBlockByNumber");
+  auto r = c.run(json::array({ref.to_param(), false}));
+  if (!r) return std::unexpected(r.error());
+  if (r->is_null()) return std::optional<BlockHeader>{};
+  if (!r->is_object()) return c.malformed("result: not a block object");
+  BlockHeader h;
+  auto number = parse_quantity(r->value("number", json()));
+  auto hash = parse_fixed<Hash32>(r->value("hash", json()));
+  auto parent = parse_fixed<Hash32>(r->value("parentHash", json()));
+  if (!number) return c.malformed("result.number: not a hex quantity below 2^64");
+  if (!hash) return c.malformed("result.hash: not 32 bytes of hex");
+  if (!parent) return c.malformed("result.parentHash: not 32 bytes of hex");
+  if (ref.number && *number != *ref.number)
+    return c.malformed("asked for block " + std::to_string(*ref.number) + ", got block " +
+                       std::to_string(*number));
+  h.number = *number;
+  h.hash = *hash;
+  h.parent_hash = *parent;
+  return std::optional<BlockHeader>(h);
+}
+
+RpcResult<std::vector<Log>> RpcClient::logs(const LogFilter& f) {
+  Call c(*transport_, next_id_++, "eth_getLogs");
+  json topic0 = json::array();
+  for (const auto& t : f.topic0) topic0.push_back(t.hex());
+  json filter = {{"address", f.address.hex()},
+                 {"fromBlock", quantity(f.from_block)},
+                 {"toBlock", quantity(f.to_block)}};
+  if (!f.topic0.empty()) filter["topics"] = json::array({topic0});
+  auto r = c.run(json::array({filter}));
+  if (!r) return std::unexpected(r.error());
+  if (!r->is_array()) return c.malformed("result: not an array of logs");
+  std::vector<Log> out;
+  out.reserve(r->size());
+  for (size_t i = 0; i < r->size(); ++i) {
+    const json& j = (*r)[i];
+    std::string at = "result[" + std::to_string(i) + "].";
+    if (!j.is_object()) return c.malformed("result[" + std::to_string(i) + "]: not an object");
+    Log l;
+    auto address = parse_fixed<Address>(j.value("address", json()));
+    auto block = parse_quantity(j.value("blockNumber", json()));
+    auto block_hash = parse_fixed<Hash32>(j.value("blockHash", json()));
+    auto tx = parse_fixed<TxHash>(j.value("transactionHash", json()));
+    auto index = parse_quantity(j.value("logIndex", json()));
+    auto data = parse_data(j.value("data", json()));
+    if (!address) return c.malformed(at + "address: not 20 bytes of hex");
+    if (!block) return c.malformed(at + "blockNumber: not a hex quantity below 2^64");
+    if (!block_hash) return c.malformed(at + "blockHash: not 32 bytes of hex");
+    if (!tx) return c.malformed(at + "transactionHash: not 32 bytes of hex");
+    if (!index || *index > UINT32_MAX) return c.malformed(at + "logIndex: not a hex quantity below 2^32");
+    if (!data) return c.malformed(at + "data: not hex bytes");
+    auto topics = j.find("topics");
+    if (topics == j.end() || !topics->is_array()) return c.malformed(at + "topics: not an array");
+    for (size_t t = 0; t < topics->size(); ++t) {
+      auto topic = parse_fixed<Hash32>((*topics)[t]);
+      if (!topic)
+        return c.malformed(at + "topics[" + std::to_string(t) + "]: not 32 bytes of hex");
+      l.topics.push_back(*topic);
+    }
+    if (auto rm = j.find("removed"); rm != j.end()) {
+      if (!rm->is_boolean()) return c.malformed(at + "removed: not a boolean");
+      l.removed = rm->get<bool>();
+    }
+    l.address = *address;
+    l.block_number = *block;
+    l.block_hash = *block_hash;
+    l.tx_hash = *tx;
+    l.log_index = uint32_t(*index);
+    l.data = std::move(*data);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+RpcResult<std::string> RpcClient::call_raw(const std::string& method,
+                                           const std::string& params_json) {
+  json params = json::parse(params_json, nullptr, false);
+  if (params.is_discarded()) return std::unexpected(RpcError{RpcFailure::malformed, "params: not JSON"});
+  Call c(*transport_, next_id_++, method.c_str());
+  auto r = c.run(params);
+  if (!r) return std::unexpected(r.error());
+  return r->dump();
+}
+
+}  // namespace relay::evm

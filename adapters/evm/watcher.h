@@ -1,0 +1,90 @@
+// Watcher: reads one EVM chain's vault events from its finalized blocks (docs/adapters.md).
+// Given the chain's genesis entry (vault, finality rule), where to resume and an RpcClient, each
+// step() reads the next range of final blocks — at most `max_range` per eth_getLogs — decodes
+// the vault's logs into Events in (block, log index) order, and checks that the chain it reads
+// hangs together: each range's first block names the previous range's last block as its
+// parent, each log's block hash is the canonical block's at that height, and every finalized
+// head seen stays on the chain. A break below finality is a `reorg` alarm, never accepted,
+// and the watcher refuses every later step (the node must decide; nothing is guessed).
+// Not thread-safe; one per chain. Keeps nothing the node cannot rebuild from the resume point.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/evm/rpc_client.h"
+#include "adapters/evm/vault_log.h"
+#include "vault/event.h"
+#include "vault/genesis.h"
+
+namespace relay::evm {
+
+enum class WatchFailure {
+  rpc,          // the node did not answer, or answered something malformed (RpcError)
+  wrong_chain,  // eth_chainId is not the genesis chain id
+  bad_log,      // a vault log that does not decode, or two logs at one position
+  reorg,        // a block at or below finality changed: alarm
+};
+const char* to_string(WatchFailure f);
+
+struct WatchError {
+  WatchFailure kind = WatchFailure::rpc;
+  std::string message;  // names the chain, the block (and log) and the reason
+};
+
+template <class T>
+using WatchResult = std::expected<T, WatchError>;
+
+struct WatchOptions {
+  uint64_t max_range = 1000;  // blocks per eth_getLogs (providers cap ranges; ≥ 1)
+};
+
+/// What one step read: every vault event of blocks [from, to], all final.
+struct WatchRange {
+  uint64_t from = 0, to = 0;
+  Hash32 to_hash;             // block `to`'s hash (the ChainHead the node acknowledges)
+  std::vector<Event> events;  // in (block, log index) order
+};
+
+class Watcher {
+ public:
+  /// REQUIRES: chain < genesis.chains.size(); genesis and rpc outlive the watcher.
+  Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, uint64_t from_block,
+          WatchOptions options = {});
+
+  /// eth_chainId must be the genesis chain id: a URL pointing at another chain is refused
+  /// before anything is read from it.
+  WatchResult<void> check_chain_id();
+
+  /// The highest final block by the chain's rule ("finalized" tag, or latest − N), nullopt
+  /// when none is final yet. Checked against the finalized heads seen before: lower, or the
+  /// same height with another hash, or an earlier head no longer on the chain is a reorg.
+  WatchResult<std::optional<BlockHeader>> finalized_head();
+
+  /// Reads the next range, up to the finalized head and `until` (inclusive) if given; nullopt
+  /// when there is nothing final to read yet.
+  WatchResult<std::optional<WatchRange>> step(std::optional<uint64_t> until = std::nullopt);
+
+  /// The first block the next step reads.
+  uint64_t next_block() const { return next_; }
+
+ private:
+  WatchResult<BlockHeader> header_at(uint64_t number);
+  std::unexpected<WatchError> alarm(WatchFailure kind, const std::string& why);
+
+  const Genesis& genesis_;
+  const ChainConfig& chain_;
+  RpcClient& rpc_;
+  VaultLogDecoder decoder_;
+  WatchOptions options_;
+  uint64_t next_;
+  std::optional<BlockHeader> last_read_;  // the last block of the previous range
+  std::optional<BlockHeader> last_head_;  // the highest finalized head seen
+  std::optional<WatchError> stopped_;     // a reorg alarm: every later step repeats it
+};
+
+}  // namespace relay::evm

@@ -1,0 +1,205 @@
+// The JSON-RPC client (adapters/evm/rpc_client.h): answers of the wrong shape are `malformed`
+// errors naming the method and the field, node errors are `rpc_error`, and the real libcurl
+// transport turns a refused connection, a silent server, an HTTP error status and an oversized
+// body into their own errors — never a crash.
+#include "adapters/evm/rpc_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "tests/adapters/fake_node.h"
+
+namespace relay::evm {
+namespace {
+
+using namespace testing;
+
+RpcClient canned(const std::string& body) {
+  return RpcClient(std::make_unique<CannedTransport>(body));
+}
+
+TEST(RpcClientTest, ReadsWellFormedAnswers) {
+  FakeChain chain(12);
+  RpcClient rpc(std::make_unique<FakeChainTransport>(chain));
+  EXPECT_EQ(rpc.chain_id().value(), 31337u);
+  EXPECT_EQ(rpc.block_number().value(), 12u);
+  auto b = rpc.block(BlockRef::at(7));
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->number, 7u);
+  EXPECT_EQ((*b)->hash, chain.block(7).hash);
+  EXPECT_EQ((*b)->parent_hash, chain.block(6).hash);
+  auto none = rpc.block(BlockRef::named("finalized"));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);  // no finalized block: null, not an error
+}
+
+TEST(RpcClientTest, MalformedAnswersAreErrorsNamingTheField) {
+  struct Case {
+    const char* body;
+    const char* expect;
+  } cases[] = {
+      {"not json", "eth_blockNumber: the answer is not JSON"},
+      {"[1]", "not a JSON object"},
+      {R"({"jsonrpc":"2.0","id":99,"result":"0x1"})", "id is not the request's"},
+      {R"({"jsonrpc":"2.0","id":1})", "neither result nor error"},
+      {R"({"jsonrpc":"2.0","id":1,"result":"12"})", "result: not a hex quantity"},
+      {R"({"jsonrpc":"2.0","id":1,"result":"0x1ffffffffffffffff"})", "below 2^64"},
+      {R"({"jsonrpc":"2.0","id":1,"result":"0xzz"})", "not a hex quantity"},
+      {R"({"jsonrpc":"2.0","id":1,"result":7})", "not a hex quantity"},
+  };
+  for (const auto& c : cases) {
+    auto r = canned(c.body).block_number();
+    ASSERT_FALSE(r) << c.body;
+    EXPECT_EQ(r.error().kind, RpcFailure::malformed) << c.body;
+    EXPECT_NE(r.error().message.find(c.expect), std::string::npos) << r.error().message;
+  }
+}
+
+TEST(RpcClientTest, NodeErrorsAreRpcErrors) {
+  auto r = canned(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"range too large"}})")
+               .logs({});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::rpc_error);
+  EXPECT_NE(r.error().message.find("eth_getLogs: error -32005: range too large"), std::string::npos);
+}
+
+TEST(RpcClientTest, MalformedBlocksAndLogsAreErrors) {
+  auto block = [](const std::string& result) {
+    return canned(R"({"jsonrpc":"2.0","id":1,"result":)" + result + "}").block(BlockRef::at(5));
+  };
+  std::string h = "\"0x" + std::string(64, 'a') + "\"";
+  EXPECT_NE(block("[]").error().message.find("not a block object"), std::string::npos);
+  EXPECT_NE(block(R"({"number":"0x5","hash":"0x12","parentHash":)" + h + "}").error().message.find(
+                "result.hash: not 32 bytes"),
+            std::string::npos);
+  EXPECT_NE(block(R"({"number":"0x6","hash":)" + h + R"(,"parentHash":)" + h + "}").error().message.find(
+                "asked for block 5, got block 6"),
+            std::string::npos);
+
+  auto logs = [](const std::string& result) {
+    return canned(R"({"jsonrpc":"2.0","id":1,"result":)" + result + "}").logs({});
+  };
+  std::string good = R"({"address":"0x)" + std::string(40, '1') + R"(","topics":[)" + h +
+                     R"(],"data":"0x","blockNumber":"0x5","blockHash":)" + h +
+                     R"(,"transactionHash":)" + h + R"(,"logIndex":"0x0"})";
+  auto ok = logs("[" + good + "]");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->size(), 1u);
+  EXPECT_NE(logs("{}").error().message.find("not an array of logs"), std::string::npos);
+  auto swap = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    s.replace(s.find(from), from.size(), to);
+    return logs("[" + s + "]");
+  };
+  EXPECT_NE(swap(R"("data":"0x")", R"("data":"0x1")").error().message.find("result[0].data"),
+            std::string::npos);
+  EXPECT_NE(swap(R"("logIndex":"0x0")", R"("logIndex":"0x100000000")").error().message.find(
+                "logIndex"),
+            std::string::npos);
+  EXPECT_NE(swap(R"("topics":[)", R"("topics":["0x12",)").error().message.find("topics[0]"),
+            std::string::npos);
+  EXPECT_NE(swap(R"("blockNumber":"0x5",)", "").error().message.find("blockNumber"),
+            std::string::npos);
+}
+
+// A local TCP socket for the real transport's failures.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  Listener() {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(listen(fd, 4), 0);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ~Listener() { close(fd); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/"; }
+  // Accepts one connection, reads the request, answers `response` and closes.
+  std::thread answer_once(std::string response) {
+    return std::thread([this, response] {
+      int c = accept(fd, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        req.append(buf, size_t(n));
+      }
+      (void)!send(c, response.data(), response.size(), MSG_NOSIGNAL);  // no SIGPIPE if curl left
+      close(c);
+    });
+  }
+};
+
+TEST(HttpTransportTest, ARefusedConnectionIsAConnectionError) {
+  std::string url;
+  {
+    Listener l;
+    url = l.url();
+  }  // closed: nothing listens there now
+  RpcClient rpc(make_http_transport(url));
+  auto r = rpc.chain_id();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::connection);
+  EXPECT_NE(r.error().message.find(url), std::string::npos);
+  EXPECT_NE(r.error().message.find("eth_chainId"), std::string::npos);
+}
+
+TEST(HttpTransportTest, ASilentServerIsATimeout) {
+  Listener l;  // the kernel completes the connection; nobody ever answers
+  RpcClient rpc(make_http_transport(l.url(), {.timeout = std::chrono::milliseconds(300)}));
+  auto r = rpc.block_number();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::timeout);
+  EXPECT_NE(r.error().message.find("no answer within 300 ms"), std::string::npos);
+}
+
+TEST(HttpTransportTest, AnHttpErrorStatusIsAnError) {
+  Listener l;
+  auto t = l.answer_once("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n"
+                         "Connection: close\r\n\r\nbusy");
+  RpcClient rpc(make_http_transport(l.url()));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::http_status);
+  EXPECT_NE(r.error().message.find("HTTP status 503"), std::string::npos);
+}
+
+TEST(HttpTransportTest, AnOversizedBodyIsRefused) {
+  Listener l;
+  std::string body(5000, ' ');
+  auto t = l.answer_once("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n" +
+                         body);
+  RpcClient rpc(make_http_transport(l.url(), {.max_response_bytes = 1000}));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::too_large);
+}
+
+TEST(HttpTransportTest, AGoodAnswerOverHttpIsRead) {
+  Listener l;
+  std::string body = R"({"jsonrpc":"2.0","id":1,"result":"0x7a69"})";
+  auto t = l.answer_once("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  RpcClient rpc(make_http_transport(l.url()));
+  auto r = rpc.chain_id();
+  t.join();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, 31337u);
+}
+
+}  // namespace
+}  // namespace relay::evm
