@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   relay::cli::add_commitment_commands(app);
   relay::cli::add_keygen_command(app);
   relay::cli::add_verify_cert_command(app);
+  relay::cli::add_watch_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,0 +1,127 @@
+// relayctl watch: reads one chain's vault events from its finalized blocks over JSON-RPC
+// (adapters/evm Watcher) and prints them, as replay's JSON-lines log with --json-lines, so
+// `relayctl watch ... --json-lines > events.jsonl && relayctl replay --events events.jsonl`
+// applies what the chain holds. Progress goes to stderr. Reads up to the finalized head (or
+// --to) and stops; it does not follow the chain.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "adapters/evm/rpc_client.h"
+#include "adapters/evm/watcher.h"
+#include "canonical_state/event_log.h"
+#include "relay/cli/commands.h"
+#include "relay/cli/util.h"
+#include "vault/genesis.h"
+
+namespace relay::cli {
+namespace {
+
+// Exit codes beyond util.h's: the chain's node failed us, or the chain broke below finality.
+constexpr int kExitChain = 4;
+constexpr int kExitReorg = 5;
+
+struct WatchCliOptions {
+  std::string genesis, chain, rpc, from = "0", to, max_range = "1000";
+  bool json_lines = false;
+};
+
+Result<uint64_t> parse_block(const std::string& option, const std::string& s) {
+  uint64_t v = 0;
+  bool ok = !s.empty() && s.size() <= 20;
+  for (char c : s) {
+    if (!ok || c < '0' || c > '9' || v > (UINT64_MAX - uint64_t(c - '0')) / 10) {
+      ok = false;
+      break;
+    }
+    v = v * 10 + uint64_t(c - '0');
+  }
+  if (!ok) return fail(option + ": " + s + " is not a block number (a decimal integer, 0 or more)");
+  return v;
+}
+
+std::string human_line(const Event& e) {
+  std::string s = std::string(to_string(e.type)) + " block " + std::to_string(e.pos.block) +
+                  " log " + std::to_string(e.pos.log_index);
+  switch (e.type) {
+    case EventType::deposit:
+      return s + " token " + e.token.hex() + " account " + e.account.hex() + " amount " + e.amount;
+    case EventType::withdrawal_request:
+      return s + " account " + e.account.hex() + " " + e.amount + " " + e.asset + " to " +
+             e.dest_chain + " recipient " + e.recipient.hex();
+    case EventType::withdrawal_claimed:
+      return s + " id " + e.withdrawal_id.hex();
+  }
+  return s;
+}
+
+int run_watch(const WatchCliOptions& o) {
+  auto text = read_file(o.genesis);
+  if (!text) return die("genesis " + text.error().message);
+  auto genesis = parse_genesis(*text);
+  if (!genesis) return die(o.genesis + ": " + genesis.error().message);
+  auto chain = genesis->chain_index(o.chain);
+  if (!chain) return die("--chain: " + o.chain + " is not a chain of " + o.genesis);
+  if (genesis->chains[*chain].kind != "evm")
+    return die("--chain: " + o.chain + " is a " + genesis->chains[*chain].kind + " chain, not evm");
+  auto from = parse_block("--from", o.from);
+  if (!from) return die(from.error().message);
+  std::optional<uint64_t> to;
+  if (!o.to.empty()) {
+    auto t = parse_block("--to", o.to);
+    if (!t) return die(t.error().message);
+    if (*t < *from) return die("--to: " + o.to + " is below --from " + o.from);
+    to = *t;
+  }
+  auto range = parse_block("--max-range", o.max_range);
+  if (!range || *range == 0) return die("--max-range: " + o.max_range + " is not a positive integer");
+
+  evm::RpcClient rpc(evm::make_http_transport(o.rpc));
+  evm::Watcher watcher(*genesis, *chain, rpc, *from, {.max_range = *range});
+  auto failed = [&](const evm::WatchError& e) {
+    std::cerr << "relayctl: watch " << evm::to_string(e.kind) << ": " << e.message << "\n";
+    return e.kind == evm::WatchFailure::reorg ? kExitReorg : kExitChain;
+  };
+  if (auto r = watcher.check_chain_id(); !r) return failed(r.error());
+  uint64_t events = 0;
+  for (;;) {
+    auto step = watcher.step(to);
+    if (!step) return failed(step.error());
+    if (!*step) break;
+    for (const Event& e : (*step)->events)
+      std::cout << (o.json_lines ? event_to_json_line(e) : human_line(e)) << "\n";
+    std::cout.flush();
+    events += (*step)->events.size();
+    std::cerr << "watch: " << o.chain << " blocks " << (*step)->from << ".." << (*step)->to
+              << ": " << (*step)->events.size() << " events\n";
+    if (to && watcher.next_block() > *to) break;
+  }
+  if (!std::cout) return die("writing the events to stdout failed");
+  uint64_t next = watcher.next_block();
+  std::cerr << "watch: " << o.chain << ": " << events << " events";
+  if (next > *from) std::cerr << " in blocks " << *from << ".." << next - 1;
+  if (to && next <= *to)
+    std::cerr << "; blocks " << next << ".." << *to << " are not final yet";
+  std::cerr << "; resume with --from " << next << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_watch_command(CLI::App& app) {
+  auto o = std::make_shared<WatchCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "watch",
+      "Read a chain's vault events from its finalized blocks over JSON-RPC and print them "
+      "(--json-lines: the event log relayctl replay reads). Stops at the finalized head or --to. "
+      "Exit 4: the RPC failed or answered something unusable; 5: a reorg below finality.");
+  cmd->add_option("--genesis", o->genesis, "network genesis JSON file")->required();
+  cmd->add_option("--chain", o->chain, "the chain's name in the genesis")->required();
+  cmd->add_option("--rpc", o->rpc, "the chain's JSON-RPC URL (http:// or https://)")->required();
+  cmd->add_option("--from", o->from, "first block to read (default 0)");
+  cmd->add_option("--to", o->to, "last block to read (default: the finalized head)");
+  cmd->add_option("--max-range", o->max_range, "blocks per eth_getLogs request (default 1000)");
+  cmd->add_flag("--json-lines", o->json_lines, "print replay's JSON-lines event log");
+  cmd->callback([o]() { throw CLI::RuntimeError(run_watch(*o)); });
+}
+
+}  // namespace relay::cli

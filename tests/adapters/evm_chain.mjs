@@ -1,0 +1,106 @@
+// Puts vault activity on a running anvil for the EVM watcher's tests (tests/adapters/
+// evm_watch_test.cpp): compiles deploy/contracts/RelayVault.sol and tests/deploy/TestToken.sol
+// with the pinned solc, deploys both from anvil's first unlocked account, and sends:
+//   block 5: a native deposit (accounts[0], 2 ETH, for accounts[0]) and a token deposit
+//            (accounts[1], 250 TST = 250000000 units, for accounts[1]), in one block;
+//   block 6: requestWithdrawal("ETH", 0.5 ETH, dest chain 31337, recipient accounts[2]);
+//   block 7: requestWithdrawal("DOGE", 5, dest chain 31338, accounts[2]) from accounts[1]
+//            (an asset of the right form that the tests' genesis does not have);
+//   block 8: a native deposit (accounts[0], 1 ETH, for accounts[2]).
+// Prints one JSON object: vault, token, accounts, latest, and each Deposited /
+// WithdrawalRequested log the receipts hold (block, log_index, tx), in chain order.
+// Usage: node tests/adapters/evm_chain.mjs RPC_URL
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const solc = createRequire(import.meta.url)('solc');
+const url = process.argv[2];
+if (!url) { console.error('usage: evm_chain.mjs RPC_URL'); process.exit(2); }
+
+const word = (n) => BigInt(n).toString(16).padStart(64, '0');
+const addr = (a) => a.replace(/^0x/, '').toLowerCase().padStart(64, '0');
+const account = (a) => '0x' + addr(a);
+const str = (s) => {
+  const b = Buffer.from(s, 'utf8');
+  return word(b.length) + b.toString('hex').padEnd(Math.ceil(b.length / 32) * 64, '0');
+};
+
+async function rpc(method, params = []) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const j = await res.json();
+  if (j.error) throw new Error(`${method}: ${JSON.stringify(j.error)}`);
+  return j.result;
+}
+async function receipt(hash) {
+  for (let i = 0; i < 200; ++i) {
+    const r = await rpc('eth_getTransactionReceipt', [hash]);
+    if (r) {
+      if (r.status !== '0x1') throw new Error(`transaction ${hash} failed`);
+      return r;
+    }
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`transaction ${hash} was not mined`);
+}
+const sendRaw = (from, to, data, value = 0n) =>
+  rpc('eth_sendTransaction', [{ from, to, data, value: '0x' + value.toString(16), gas: '0x200000' }]);
+const send = async (...a) => receipt(await sendRaw(...a));
+
+const out = JSON.parse(solc.compile(JSON.stringify({
+  language: 'Solidity',
+  sources: {
+    'RelayVault.sol': { content: readFileSync(join(root, 'deploy', 'contracts', 'RelayVault.sol'), 'utf8') },
+    'TestToken.sol': { content: readFileSync(join(root, 'tests', 'deploy', 'TestToken.sol'), 'utf8') },
+  },
+  settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun',  // as docs/contract.md
+              outputSelection: { '*': { '*': ['evm.bytecode.object', 'evm.methodIdentifiers'] } } },
+})));
+const errors = (out.errors || []).filter((e) => e.severity === 'error');
+if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
+const vaultArt = out.contracts['RelayVault.sol'].RelayVault;
+const tokenArt = out.contracts['TestToken.sol'].TestToken;
+const sel = (art, name) => art.evm.methodIdentifiers[
+  Object.keys(art.evm.methodIdentifiers).find((s) => s.startsWith(name + '('))];
+
+const accounts = await rpc('eth_accounts');
+const [a0, a1, a2] = accounts;
+// constructor(bytes32 networkId, address[] validators, uint64[] weights, uint64 quorum,
+//             uint32 chainIndex, uint32 chainCount, uint32 assetCount): one validator (a0).
+// The network id is not read by the watcher; any 32 bytes do.
+const ctor = word(1) + word(7 * 32) + word(9 * 32) + word(1) + word(0) + word(2) + word(2) +
+  word(1) + addr(a0) + word(1) + word(1);
+const vault = (await send(a0, null, '0x' + vaultArt.evm.bytecode.object + ctor)).contractAddress;
+const token = (await send(a0, null, '0x' + tokenArt.evm.bytecode.object)).contractAddress;
+await send(a1, token, '0x' + sel(tokenArt, 'mint') + addr(a1) + word(1000_000000n));
+await send(a1, token, '0x' + sel(tokenArt, 'approve') + addr(vault) + word(250_000000n));
+
+const txs = [];
+await rpc('evm_setAutomine', [false]);
+txs.push(await sendRaw(a0, vault, '0x' + sel(vaultArt, 'deposit') + addr(a0), 2n * 10n ** 18n));
+txs.push(await sendRaw(a1, vault, '0x' + sel(vaultArt, 'depositToken') + addr(token) + word(250_000000n) + addr(a1)));
+await rpc('evm_mine');
+await rpc('evm_setAutomine', [true]);
+const request = (asset, amount, dest, to) =>
+  '0x' + sel(vaultArt, 'requestWithdrawal') + word(4 * 32) + word(amount) + word(dest) + addr(to) + str(asset);
+txs.push(await sendRaw(a0, vault, request('ETH', 5n * 10n ** 17n, 31337, a2)));
+await receipt(txs.at(-1));
+txs.push(await sendRaw(a1, vault, request('DOGE', 5, 31338, a2)));
+await receipt(txs.at(-1));
+txs.push(await sendRaw(a0, vault, '0x' + sel(vaultArt, 'deposit') + addr(a2), 10n ** 18n));
+
+const events = [];
+for (const hash of txs) {
+  const r = await receipt(hash);
+  for (const log of r.logs)
+    if (log.address.toLowerCase() === vault.toLowerCase())
+      events.push({ block: Number(log.blockNumber), log_index: Number(log.logIndex), tx: log.transactionHash,
+                    topic0: log.topics[0] });
+}
+events.sort((x, y) => x.block - y.block || x.log_index - y.log_index);
+console.log(JSON.stringify({ vault: vault.toLowerCase(), token: token.toLowerCase(),
+  accounts: accounts.map((a) => a.toLowerCase()), latest: Number(await rpc('eth_blockNumber')), events }));

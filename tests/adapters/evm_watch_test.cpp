@@ -1,0 +1,260 @@
+// The EVM watcher on a real chain: a local anvil (random free port, killed at the end) with the
+// real RelayVault and TestToken, deployed and used by tests/adapters/evm_chain.mjs (two
+// deposits in one block, two withdrawal requests, a last deposit; see its header). Checks that
+// the watcher returns exactly those events with their fields and positions, holds back the
+// blocks without enough confirmations, reads the "finalized" tag, alarms on anvil_reorg below
+// finality, and that `relayctl watch --json-lines` piped into `relayctl replay` gives the
+// balances the transactions made.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "adapters/evm/watcher.h"
+#include "tests/support/relayctl.h"
+#include "tests/support/subprocess.h"
+#include "vault/genesis.h"
+
+namespace relay::evm {
+namespace {
+
+using json = nlohmann::json;
+using relay::testing::Process;
+using relay::testing::TempDir;
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string padded(const std::string& address) { return "0x" + std::string(24, '0') + address.substr(2); }
+
+// One anvil and the helper's deployment for every test of the suite (compiling and deploying
+// is most of the time). Blocks 1..8 hold the setup; tests that mine or reorg run last.
+class EvmWatchTest : public ::testing::Test {
+ protected:
+  static inline std::unique_ptr<Process> anvil;
+  static inline std::string url;
+  static inline json chain;  // the helper's output
+  static inline std::unique_ptr<TempDir> dir;
+  static inline std::string genesis_path, tag_genesis_path;
+
+  static void SetUpTestSuite() {
+    std::string anvil_bin = RELAY_SOURCE_DIR "/node_modules/.bin/anvil";
+    if (access(anvil_bin.c_str(), X_OK) != 0 || std::string(RELAY_NODE).empty()) return;
+    int port = free_port();
+    url = "http://127.0.0.1:" + std::to_string(port);
+    // --slots-in-an-epoch 1: anvil's "finalized" block is latest − 2.
+    anvil = std::make_unique<Process>(std::vector<std::string>{
+        anvil_bin, "--host", "127.0.0.1", "--port", std::to_string(port), "--silent",
+        "--slots-in-an-epoch", "1"});
+    RpcClient rpc(make_http_transport(url));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!rpc.chain_id()) {  // wait for the RPC port to answer
+      if (std::chrono::steady_clock::now() > deadline) {
+        anvil.reset();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    auto r = relay::testing::run_process(
+        {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/evm_chain.mjs", url});
+    if (r.exit_code != 0) {
+      ADD_FAILURE() << "evm_chain.mjs failed: " << r.err;
+      anvil.reset();
+      return;
+    }
+    chain = json::parse(r.out);
+    dir = std::make_unique<TempDir>();
+    genesis_path = write_genesis("genesis.json", R"({"confirmations": 2})");
+    tag_genesis_path = write_genesis("tag_genesis.json", R"({"tag": "finalized"})");
+  }
+  static void TearDownTestSuite() {
+    if (anvil) anvil->kill_and_wait();
+    anvil.reset();
+    dir.reset();
+  }
+  static std::string write_genesis(const std::string& name, const std::string& finality) {
+    std::string text = R"({"network": "watch-test", "quorum": 1,
+  "validators": [{"name": "v1", "weight": 1,
+    "pubkey": "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"}],
+  "chains": [
+    {"name": "alpha", "chain_id": 31337, "kind": "evm", "vault": ")" +
+                       chain["vault"].get<std::string>() + R"(", "finality": )" + finality + R"(},
+    {"name": "beta", "chain_id": 31338, "kind": "evm",
+     "vault": "0x2222222222222222222222222222222222222222", "finality": {"confirmations": 2}}],
+  "assets": [
+    {"id": "ETH", "decimals": 18, "tokens": {
+      "alpha": {"address": "0x0000000000000000000000000000000000000000", "decimals": 18}}},
+    {"id": "USDC", "decimals": 6, "tokens": {
+      "alpha": {"address": ")" + chain["token"].get<std::string>() + R"(", "decimals": 6}}}]})";
+    return relay::testing::write(*dir, name, text);
+  }
+
+  void SetUp() override {
+    if (!anvil) GTEST_SKIP() << "anvil or node missing (scripts/setup installs them), or anvil did not start";
+    auto text = relay::testing::read_text(genesis_path);
+    genesis = *parse_genesis(text);
+    auto tag_text = relay::testing::read_text(tag_genesis_path);
+    tag_genesis = *parse_genesis(tag_text);
+  }
+
+  std::string account(int i) const { return chain["accounts"][size_t(i)].get<std::string>(); }
+  std::string tx(size_t i) const { return chain["events"][i]["tx"].get<std::string>(); }
+
+  // Everything the watcher returns up to the finalized head.
+  WatchResult<std::vector<Event>> drain(Watcher& w) {
+    std::vector<Event> out;
+    for (;;) {
+      auto r = w.step();
+      if (!r) return std::unexpected(r.error());
+      if (!*r) return out;
+      for (auto& e : (*r)->events) out.push_back(e);
+    }
+  }
+
+  Genesis genesis, tag_genesis;
+  RpcClient rpc{make_http_transport(url)};
+};
+
+// Each test below runs in its own process under CTest, each with its own anvil and deployment
+// (about 2 s): hence few tests, each checking several things.
+TEST_F(EvmWatchTest, ReturnsOnlyFinalEventsWithTheirFieldsAndPositions) {
+  ASSERT_EQ(chain["latest"], 8);
+  ASSERT_EQ(chain["events"].size(), 5u);
+  std::vector<std::pair<int, int>> at;
+  for (const auto& e : chain["events"]) at.emplace_back(e["block"], e["log_index"]);
+  // Block 5: the native deposit, then the token deposit (after the token's Transfer log).
+  ASSERT_EQ(at, (std::vector<std::pair<int, int>>{{5, 0}, {5, 2}, {6, 0}, {7, 0}, {8, 0}}));
+
+  Watcher w(genesis, 0, rpc, 0, {.max_range = 3});
+  ASSERT_TRUE(w.check_chain_id());
+  auto events = drain(w);
+  ASSERT_TRUE(events) << events.error().message;
+  // Latest is 8: blocks 7 and 8 have fewer than two blocks on top.
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ(w.next_block(), 7u);
+  const Event& d0 = (*events)[0];
+  EXPECT_EQ(d0.type, EventType::deposit);
+  EXPECT_EQ(d0.chain, "alpha");
+  EXPECT_EQ(d0.pos, (EventPosition{5, 0}));
+  EXPECT_EQ(d0.tx->hex(), tx(0));
+  EXPECT_TRUE(d0.token.is_zero());
+  EXPECT_EQ(d0.account.hex(), padded(account(0)));
+  EXPECT_EQ(d0.amount, "2000000000000000000");
+  const Event& d1 = (*events)[1];
+  EXPECT_EQ(d1.pos, (EventPosition{5, 2}));
+  EXPECT_EQ(d1.tx->hex(), tx(1));
+  EXPECT_EQ(d1.token.hex(), chain["token"]);
+  EXPECT_EQ(d1.account.hex(), padded(account(1)));
+  EXPECT_EQ(d1.amount, "250000000");
+  const Event& w0 = (*events)[2];
+  EXPECT_EQ(w0.type, EventType::withdrawal_request);
+  EXPECT_EQ(w0.pos, (EventPosition{6, 0}));
+  EXPECT_EQ(w0.tx->hex(), tx(2));
+  EXPECT_EQ(w0.account.hex(), padded(account(0)));
+  EXPECT_EQ(w0.asset, "ETH");
+  EXPECT_EQ(w0.amount, "500000000000000000");
+  EXPECT_EQ(w0.dest_chain, "alpha");
+  EXPECT_EQ(w0.recipient.hex(), account(2));
+
+  // The same chain by the "finalized" tag (anvil's: latest − 2 here): the same events.
+  auto f = rpc.block(BlockRef::named("finalized"));
+  ASSERT_TRUE(f && *f);
+  EXPECT_EQ((*f)->number, 6u);
+  Watcher tagged(tag_genesis, 0, rpc, 0);
+  auto by_tag = drain(tagged);
+  ASSERT_TRUE(by_tag) << by_tag.error().message;
+  EXPECT_EQ(tagged.next_block(), 7u);
+  ASSERT_EQ(by_tag->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ((*by_tag)[i].pos, (*events)[i].pos);
+}
+
+TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
+  // Two more blocks: every event of the setup is final.
+  ASSERT_TRUE(rpc.call_raw("anvil_mine", R"(["0x2"])"));
+  auto watched = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                           "--rpc", url, "--json-lines", "--max-range", "4"});
+  ASSERT_EQ(watched.exit_code, 0) << watched.err;
+  EXPECT_NE(watched.err.find("resume with --from 9"), std::string::npos) << watched.err;
+  std::string events = relay::testing::write(*dir, "events.jsonl", watched.out);
+  std::vector<json> lines;
+  std::istringstream in(watched.out);
+  for (std::string l; std::getline(in, l);) lines.push_back(json::parse(l));
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[3]["type"], "withdrawal_request");
+  EXPECT_EQ(lines[3]["asset"], "DOGE");
+  EXPECT_EQ(lines[3]["dest_chain"], "beta");
+  EXPECT_EQ(lines[4]["account"], padded(account(2)));
+  EXPECT_EQ(lines[4]["block"], 8);
+
+  auto replay = relay::testing::relayctl(
+      {"replay", "--genesis", genesis_path, "--events", events, "--data", *dir / "data", "--json"});
+  json out = relay::testing::json_ok(replay);
+  EXPECT_EQ(out["applied"], 4);
+  EXPECT_EQ(out["rejected"], (json{{"unknown_asset", 1}}));  // DOGE
+  EXPECT_EQ(out["balances"][padded(account(0))]["ETH"], "1500000000000000000");
+  EXPECT_EQ(out["balances"][padded(account(1))]["USDC"], "250000000");
+  EXPECT_EQ(out["balances"][padded(account(2))]["ETH"], "1000000000000000000");
+  EXPECT_EQ(out["custody"]["alpha"]["ETH"], "3000000000000000000");
+  EXPECT_EQ(out["pending"]["alpha"]["ETH"], "500000000000000000");
+  EXPECT_EQ(out["invariants_ok"], true);
+
+  // --from/--to select blocks; the human format names each event.
+  auto one = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                       "--rpc", url, "--from", "6", "--to", "6"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out.rfind("withdrawal_request block 6 log 0", 0), 0u) << one.out;
+  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 1);
+}
+
+TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewrites the chain
+  Watcher w(genesis, 0, rpc, 0);
+  ASSERT_TRUE(drain(w));
+  auto latest = rpc.block_number();
+  ASSERT_TRUE(latest);
+  // Replace the last four blocks (two of them final) with a fork holding another transaction.
+  std::string params = R"([4, [[{"from": ")" + account(3) + R"(", "to": ")" + account(4) +
+                       R"(", "value": "0x1"}, 0]]])";
+  auto reorged = rpc.call_raw("anvil_reorg", params);
+  ASSERT_TRUE(reorged) << reorged.error().message;
+  auto r = w.step();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, WatchFailure::reorg);
+  EXPECT_NE(r.error().message.find("finalized block " + std::to_string(*latest - 2)),
+            std::string::npos)
+      << r.error().message;
+}
+
+TEST_F(EvmWatchTest, AnRpcThatDoesNotAnswerIsAClearError) {
+  auto r = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                     "--rpc", "http://127.0.0.1:" + std::to_string(free_port())});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("relayctl: watch rpc: alpha: http://127.0.0.1:"), std::string::npos) << r.err;
+  auto wrong = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "beta",
+                                         "--rpc", url});
+  EXPECT_EQ(wrong.exit_code, 4);
+  EXPECT_NE(wrong.err.find("serves chain id 31337, the genesis says 31338"), std::string::npos);
+  auto bad = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "gamma",
+                                       "--rpc", url});
+  EXPECT_EQ(bad.exit_code, 2);
+  auto help = relay::testing::relayctl({"watch", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--json-lines"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace relay::evm
