@@ -83,6 +83,7 @@ contract RelayVault {
     error ZeroWeight(uint256 index, address validator);
     error InvalidQuorum(uint64 quorum, uint256 totalWeight);
     error InvalidChainIndex(uint32 chainIndex, uint32 chainCount);
+    error WrongChainId(uint256 chainId, uint64 expected);
 
     // --- Errors: certificates (docs/proofs.md "Verification rules"; index = signature position) ---
     error WrongNetwork(bytes32 networkId);
@@ -125,6 +126,9 @@ contract RelayVault {
     ///        this vault stores), below chainCount_.
     /// @param chainCount_ the genesis' number of chains (C), assetCount_ of assets (A): a
     ///        commitment's array lengths are checked against them.
+    /// @param evmChainId_ the genesis chain_id of chain chainIndex_: the deployment is refused
+    ///        on any other chain, so a vault cannot pay withdrawals certified to another chain
+    ///        (on a devnet every chain's vault may have the same address).
     constructor(
         bytes32 networkId_,
         address[] memory validators_,
@@ -132,8 +136,10 @@ contract RelayVault {
         uint64 quorum_,
         uint32 chainIndex_,
         uint32 chainCount_,
-        uint32 assetCount_
+        uint32 assetCount_,
+        uint64 evmChainId_
     ) {
+        if (block.chainid != evmChainId_) revert WrongChainId(block.chainid, evmChainId_);
         if (validators_.length != weights_.length) revert ValidatorListMismatch(validators_.length, weights_.length);
         uint256 total = 0;
         for (uint256 i = 0; i < validators_.length; ++i) {

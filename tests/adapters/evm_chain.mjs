@@ -70,10 +70,11 @@ const sel = (art, name) => art.evm.methodIdentifiers[
 const accounts = await rpc('eth_accounts');
 const [a0, a1, a2] = accounts;
 // constructor(bytes32 networkId, address[] validators, uint64[] weights, uint64 quorum,
-//             uint32 chainIndex, uint32 chainCount, uint32 assetCount): one validator (a0).
-// The network id is not read by the watcher; any 32 bytes do.
-const ctor = word(1) + word(7 * 32) + word(9 * 32) + word(1) + word(0) + word(2) + word(2) +
-  word(1) + addr(a0) + word(1) + word(1);
+//             uint32 chainIndex, uint32 chainCount, uint32 assetCount, uint64 evmChainId): one
+// validator (a0). The network id is not read by the watcher; any 32 bytes do.
+const chainId = BigInt(await rpc('eth_chainId'));
+const ctor = word(1) + word(8 * 32) + word(10 * 32) + word(1) + word(0) + word(2) + word(2) +
+  word(chainId) + word(1) + addr(a0) + word(1) + word(1);
 const vault = (await send(a0, null, '0x' + vaultArt.evm.bytecode.object + ctor)).contractAddress;
 const token = (await send(a0, null, '0x' + tokenArt.evm.bytecode.object)).contractAddress;
 await send(a1, token, '0x' + sel(tokenArt, 'mint') + addr(a1) + word(1000_000000n));

@@ -84,7 +84,7 @@ function encode(types, values) {
 const selector = (sig) => keccak(sig).subarray(0, 4);
 const COMMITMENT = ['bytes32', 'uint64', 'bytes32', 'uint64[]', 'bytes32[]', 'uint128[]', 'uint128[]', 'bytes32[]'];
 const WITHDRAWAL = ['bytes32', 'address', 'address', 'uint256'];
-const CONSTRUCTOR = ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32'];
+const CONSTRUCTOR = ['bytes32', 'address[]', 'uint64[]', 'uint64', 'uint32', 'uint32', 'uint32', 'uint64'];
 const commitmentValues = (c) => [c.network_id, c.epoch, c.previous, c.finalized_heights, c.liabilities_roots,
   c.liabilities_totals, c.custody, c.withdrawal_roots];
 
@@ -182,6 +182,7 @@ async function rpc(method, params = []) {
 }
 
 let accounts;
+let chainId;  // anvil's, as the vault is told at deployment
 let artifacts;
 let vault;  // address
 let token;  // address
@@ -294,9 +295,10 @@ before(async () => {
     }
   }
   accounts = await rpc('eth_accounts');
+  chainId = BigInt(await rpc('eth_chainId'));
   token = await deploy(artifacts.token);
   vault = await deploy(artifacts.vault, encode(CONSTRUCTOR,
-    [networkId, keys.map((k) => k.address), keys.map(() => 1), QUORUM, CHAIN_INDEX, 2, 2]));
+    [networkId, keys.map((k) => k.address), keys.map(() => 1), QUORUM, CHAIN_INDEX, 2, 2, chainId]));
   assert.ok(vault && token, 'deployment failed');
 });
 
@@ -338,9 +340,11 @@ test('the vault checks the vector certificate and the vector proofs like the C++
 test('the constructor refuses a bad validator set, quorum or chain index with named errors', async () => {
   // Each deployment attempt fails one check (eth_call with no `to`, then eth_sendTransaction):
   // the rest of its arguments are a valid network's.
-  const deployData = (validators, weights, quorum, chainIndex = 0, chainCount = 2, assetCount = 2) =>
+  const deployData = (validators, weights, quorum, chainIndex = 0, chainCount = 2, assetCount = 2,
+                      evmChainId = chainId) =>
     '0x' + artifacts.vault.evm.bytecode.object +
-    encode(CONSTRUCTOR, [networkId, validators, weights, quorum, chainIndex, chainCount, assetCount]).toString('hex');
+    encode(CONSTRUCTOR, [networkId, validators, weights, quorum, chainIndex, chainCount, assetCount,
+                         evmChainId]).toString('hex');
   const refused = (data, signature, types, values) => expectRevert(null, data, signature, types, values);
   const [a0, a1, a2] = keys.map((k) => k.address);
   const zero = '0x' + '00'.repeat(20);
@@ -359,6 +363,9 @@ test('the constructor refuses a bad validator set, quorum or chain index with na
   const chainErr = ['InvalidChainIndex(uint32,uint32)', ['uint32', 'uint32']];
   await refused(deployData([a0, a1, a2], [1, 2, 3], 6, 2, 2), ...chainErr, [2, 2]);
   await refused(deployData([a0, a1, a2], [1, 2, 3], 6, 0, 0), ...chainErr, [0, 0]);
+  // A vault deployed for another chain (the genesis chain_id of its chainIndex) is refused.
+  await refused(deployData([a0, a1, a2], [1, 2, 3], 6, 0, 2, 2, chainId + 1n),
+                'WrongChainId(uint256,uint64)', ['uint256', 'uint64'], [chainId, chainId + 1n]);
   // The bounds themselves are accepted: quorum = total weight, the last chain index, and weights
   // whose total overflows uint64 (it is summed in uint256).
   const accepted = async (data) => {  // eth_call of a deployment returns the runtime code
