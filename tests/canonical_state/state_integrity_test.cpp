@@ -16,6 +16,7 @@
 #include "storage/background_writer.h"
 #include "storage/kv_store.h"
 #include "storage/worker.h"
+#include "tests/support/failing_reads_store.h"
 #include "tests/support/gated_store.h"
 #include "tests/support/fixture.h"
 #include "tests/support/temp_dir.h"
@@ -25,30 +26,6 @@ namespace {
 
 using namespace test;
 
-// A memory store whose reads fail while `fail_reads` is set (writes still succeed).
-class FailingReadsStore final : public storage::KvStore {
- public:
-  std::unique_ptr<storage::KvStore> inner = storage::make_memory_store();
-  std::atomic<bool> fail_reads = false;
-
-  Result<std::optional<std::string>> get(std::string_view key) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->get(key);
-  }
-  Result<std::optional<Entry>> ceiling(std::string_view p, std::string_view k) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->ceiling(p, k);
-  }
-  Result<void> scan(
-      std::string_view prefix,
-      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->scan(prefix, fn);
-  }
-  Result<void> write(const storage::WriteBatch& batch, bool sync) override {
-    return inner->write(batch, sync);
-  }
-};
 
 // Epoch 1 applies a deposit, then meets a repeat of epoch 0's event below the cursor, whose
 // lookup in the store fails: apply_batch returns the error with the deposit already in the

@@ -17,6 +17,7 @@
 #include "storage/kv_store.h"
 #include "storage/worker.h"
 #include "tests/support/fixture.h"
+#include "tests/support/failing_reads_store.h"
 #include "tests/support/gated_store.h"
 #include "tests/support/workload.h"
 #include "vault/sha256.h"
@@ -31,30 +32,6 @@ Hash32 identity(const Event& e) {
   return event_identity(e, h);
 }
 
-// A memory store whose reads fail once `fail_reads` is set (writes still succeed).
-class FailingReadsStore final : public storage::KvStore {
- public:
-  std::unique_ptr<storage::KvStore> inner = storage::make_memory_store();
-  std::atomic<bool> fail_reads = false;
-
-  Result<std::optional<std::string>> get(std::string_view key) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->get(key);
-  }
-  Result<std::optional<Entry>> ceiling(std::string_view p, std::string_view k) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->ceiling(p, k);
-  }
-  Result<void> scan(
-      std::string_view prefix,
-      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    if (fail_reads) return fail("disk unreadable");
-    return inner->scan(prefix, fn);
-  }
-  Result<void> write(const storage::WriteBatch& batch, bool sync) override {
-    return inner->write(batch, sync);
-  }
-};
 
 void expect_same_stats(const BatchStats& a, const BatchStats& b) {
   EXPECT_EQ(a.applied, b.applied);
