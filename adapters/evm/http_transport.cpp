@@ -35,9 +35,32 @@ size_t write_body(char* data, size_t size, size_t n, void* user) {
   return bytes;
 }
 
+// scheme://host[:port] of `url`: what error messages may show. A JSON-RPC URL often carries a
+// secret (user:password, or a provider's API key in the path or query), and errors end up in
+// logs and on stderr, so nothing else of the URL is ever printed.
+std::string redacted_label(const std::string& url) {
+  std::string label = "(unparsable RPC URL)";
+  CURLU* u = curl_url();
+  if (!u) return label;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char *scheme = nullptr, *host = nullptr, *port = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+      label = std::string(scheme) + "://" + host;
+      if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK) label += std::string(":") + port;
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return label;
+}
+
 class CurlTransport final : public Transport {
  public:
-  CurlTransport(std::string url, HttpOptions o) : url_(std::move(url)), options_(o) {
+  CurlTransport(std::string url, HttpOptions o)
+      : url_(std::move(url)), label_(redacted_label(url_)), options_(o) {
     curl_ = curl_easy_init();
     headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
   }
@@ -48,11 +71,11 @@ class CurlTransport final : public Transport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  const std::string& endpoint() const override { return url_; }
+  const std::string& endpoint() const override { return label_; }
 
   RpcResult<std::string> post(const std::string& body) override {
     auto err = [&](RpcFailure k, const std::string& why) {
-      return std::unexpected(RpcError{k, url_ + ": " + why});
+      return std::unexpected(RpcError{k, label_ + ": " + why});
     };
     if (!curl_ || !headers_) return err(RpcFailure::connection, "cannot initialise libcurl");
     Sink sink{{}, options_.max_response_bytes, false};
@@ -82,7 +105,8 @@ class CurlTransport final : public Transport {
   }
 
  private:
-  std::string url_;
+  std::string url_;    // may hold credentials: given to curl, never put in a message
+  std::string label_;  // redacted_label(url_)
   HttpOptions options_;
   CURL* curl_ = nullptr;
   curl_slist* headers_ = nullptr;

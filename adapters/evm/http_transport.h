@@ -28,7 +28,7 @@ const char* to_string(RpcFailure f);
 
 struct RpcError {
   RpcFailure kind = RpcFailure::malformed;
-  std::string message;  // names the endpoint, the method and the reason
+  std::string message;  // names the endpoint (redacted: Transport::endpoint), the method and the reason
 };
 
 template <class T>
@@ -40,7 +40,8 @@ class Transport {
   virtual ~Transport() = default;
   /// POSTs `body` (JSON) and returns the response body of an HTTP 200.
   virtual RpcResult<std::string> post(const std::string& body) = 0;
-  /// Where requests go, for error messages.
+  /// Where requests go, for error messages: a label without secrets (for HTTP, the URL's
+  /// scheme://host[:port] only — never its user:password, path or query).
   virtual const std::string& endpoint() const = 0;
 };
 
@@ -50,7 +51,8 @@ struct HttpOptions {
   size_t max_response_bytes = 64u << 20;             // a getLogs answer can be large, not unbounded
 };
 
-/// A Transport over libcurl to `url` (http:// or https://).
+/// A Transport over libcurl to `url` (http:// or https://). The URL may hold credentials
+/// (user:password@, an API key in the path or query): errors name only scheme://host[:port].
 std::unique_ptr<Transport> make_http_transport(const std::string& url, HttpOptions options = {});
 
 }  // namespace relay::evm

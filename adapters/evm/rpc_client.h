@@ -65,6 +65,7 @@ class RpcClient {
   /// Any method, for tests and node-specific calls (anvil_mine): the raw `result` as JSON text.
   RpcResult<std::string> call_raw(const std::string& method, const std::string& params_json);
 
+  /// The transport's redacted label (no credentials), for messages.
   const std::string& endpoint() const { return transport_->endpoint(); }
 
  private:

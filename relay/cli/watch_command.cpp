@@ -21,7 +21,7 @@ constexpr int kExitChain = 4;
 constexpr int kExitReorg = 5;
 
 struct WatchCliOptions {
-  std::string genesis, chain, rpc, from = "0", to, max_range = "1000";
+  std::string genesis, chain, rpc, rpc_file, from = "0", to, max_range = "1000";
   bool json_lines = false;
 };
 
@@ -54,6 +54,24 @@ std::string human_line(const Event& e) {
   return s;
 }
 
+// The RPC URL from --rpc or from the first line of --rpc-file (exactly one of them). A URL with
+// credentials belongs in a file: a command line is visible to every user (ps, /proc) and lands
+// in shell history. No message here repeats the URL.
+Result<std::string> rpc_url(const WatchCliOptions& o) {
+  if (o.rpc.empty() == o.rpc_file.empty())
+    return fail("give exactly one of --rpc URL and --rpc-file FILE");
+  if (!o.rpc_file.empty()) {
+    auto text = read_file(o.rpc_file);
+    if (!text) return fail("--rpc-file " + text.error().message);
+    std::string url = text->substr(0, text->find('\n'));
+    while (!url.empty() && (url.back() == '\r' || url.back() == ' ' || url.back() == '\t'))
+      url.pop_back();
+    if (url.empty()) return fail("--rpc-file " + o.rpc_file + ": the first line is empty, not a URL");
+    return url;
+  }
+  return o.rpc;
+}
+
 int run_watch(const WatchCliOptions& o) {
   auto text = read_file(o.genesis);
   if (!text) return die("genesis " + text.error().message);
@@ -74,8 +92,10 @@ int run_watch(const WatchCliOptions& o) {
   }
   auto range = parse_block("--max-range", o.max_range);
   if (!range || *range == 0) return die("--max-range: " + o.max_range + " is not a positive integer");
+  auto url = rpc_url(o);
+  if (!url) return die(url.error().message);
 
-  evm::RpcClient rpc(evm::make_http_transport(o.rpc));
+  evm::RpcClient rpc(evm::make_http_transport(*url));
   evm::Watcher watcher(*genesis, *chain, rpc, *from, {.max_range = *range});
   auto failed = [&](const evm::WatchError& e) {
     std::cerr << "relayctl: watch " << evm::to_string(e.kind) << ": " << e.message << "\n";
@@ -116,7 +136,12 @@ void add_watch_command(CLI::App& app) {
       "Exit 4: the RPC failed or answered something unusable; 5: a reorg below finality.");
   cmd->add_option("--genesis", o->genesis, "network genesis JSON file")->required();
   cmd->add_option("--chain", o->chain, "the chain's name in the genesis")->required();
-  cmd->add_option("--rpc", o->rpc, "the chain's JSON-RPC URL (http:// or https://)")->required();
+  cmd->add_option("--rpc", o->rpc,
+                  "the chain's JSON-RPC URL (http:// or https://); one with credentials belongs in "
+                  "--rpc-file");
+  cmd->add_option("--rpc-file", o->rpc_file,
+                  "a file whose first line is the JSON-RPC URL (keeps user:password or an API key "
+                  "off the command line); messages show only scheme://host[:port]");
   cmd->add_option("--from", o->from, "first block to read (default 0)");
   cmd->add_option("--to", o->to, "last block to read (default: the finalized head)");
   cmd->add_option("--max-range", o->max_range, "blocks per eth_getLogs request (default 1000)");

@@ -240,10 +240,32 @@ TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewr
 }
 
 TEST_F(EvmWatchTest, AnRpcThatDoesNotAnswerIsAClearError) {
-  auto r = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
-                                     "--rpc", "http://127.0.0.1:" + std::to_string(free_port())});
-  EXPECT_EQ(r.exit_code, 4);
-  EXPECT_NE(r.err.find("relayctl: watch rpc: alpha: http://127.0.0.1:"), std::string::npos) << r.err;
+  // A URL holding credentials, on the command line or in --rpc-file: no error shows them.
+  std::string label = "http://127.0.0.1:" + std::to_string(free_port());
+  std::string secret_url = "http://alice:hunter2@" + label.substr(7) + "/v3/PATHKEY?apikey=QUERYKEY";
+  std::string url_file = relay::testing::write(*dir, "rpc_url", secret_url + "\n");
+  for (const auto& how : {std::vector<std::string>{"--rpc", secret_url},
+                          std::vector<std::string>{"--rpc-file", url_file}}) {
+    std::vector<std::string> args{"watch", "--genesis", genesis_path, "--chain", "alpha"};
+    args.insert(args.end(), how.begin(), how.end());
+    auto r = relay::testing::relayctl(args);
+    EXPECT_EQ(r.exit_code, 4) << how[0];
+    EXPECT_NE(r.err.find("relayctl: watch rpc: alpha: " + label + ": "), std::string::npos) << r.err;
+    for (const char* secret : {"alice", "hunter2", "PATHKEY", "QUERYKEY"})
+      EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+  }
+  // --rpc-file reaches the node as --rpc does; exactly one of the two.
+  std::string good_file = relay::testing::write(*dir, "good_url", url + "\n");
+  auto by_file = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                           "--rpc-file", good_file, "--to", "6"});
+  EXPECT_EQ(by_file.exit_code, 0) << by_file.err;
+  EXPECT_EQ(std::count(by_file.out.begin(), by_file.out.end(), '\n'), 3) << by_file.out;
+  auto both = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                        "--rpc", url, "--rpc-file", good_file});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("exactly one of --rpc URL and --rpc-file FILE"), std::string::npos);
+  auto neither = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha"});
+  EXPECT_EQ(neither.exit_code, 2);
   auto wrong = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "beta",
                                          "--rpc", url});
   EXPECT_EQ(wrong.exit_code, 4);

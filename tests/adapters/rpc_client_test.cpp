@@ -142,18 +142,37 @@ struct Listener {
   }
 };
 
-TEST(HttpTransportTest, ARefusedConnectionIsAConnectionError) {
-  std::string url;
+TEST(HttpTransportTest, ARefusedConnectionIsAConnectionErrorNamingNoSecret) {
+  int port = 0;
   {
     Listener l;
-    url = l.url();
+    port = l.port;
   }  // closed: nothing listens there now
-  RpcClient rpc(make_http_transport(url));
+  std::string label = "http://127.0.0.1:" + std::to_string(port);
+  RpcClient rpc(make_http_transport("http://alice:hunter2@127.0.0.1:" + std::to_string(port) +
+                                    "/v3/PATHKEY?apikey=QUERYKEY"));
+  EXPECT_EQ(rpc.endpoint(), label);
   auto r = rpc.chain_id();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, RpcFailure::connection);
-  EXPECT_NE(r.error().message.find(url), std::string::npos);
+  EXPECT_EQ(r.error().message.rfind(label + ": ", 0), 0u) << r.error().message;
+  for (const char* secret : {"alice", "hunter2", "PATHKEY", "QUERYKEY", "/v3"})
+    EXPECT_EQ(r.error().message.find(secret), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("eth_chainId"), std::string::npos);
+}
+
+TEST(HttpTransportTest, TheEndpointIsSchemeHostAndPortOnly) {
+  struct Case {
+    const char* url;
+    const char* label;
+  } cases[] = {
+      {"https://mainnet.example.io/v3/0123456789abcdef", "https://mainnet.example.io"},
+      {"https://user:pass@rpc.example.org:8443/key/secret?token=abc#frag",
+       "https://rpc.example.org:8443"},
+      {"http://[::1]:8545/?k=v", "http://[::1]:8545"},
+      {"not a url", "(unparsable RPC URL)"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(make_http_transport(c.url)->endpoint(), c.label) << c.url;
 }
 
 TEST(HttpTransportTest, ASilentServerIsATimeout) {
