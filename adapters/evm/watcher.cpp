@@ -15,14 +15,15 @@ const char* to_string(WatchFailure f) {
   return "unknown";
 }
 
-Watcher::Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, uint64_t from_block,
+Watcher::Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, ResumePoint from,
                  WatchOptions options)
     : genesis_(genesis),
       chain_(genesis.chains[chain]),
       rpc_(rpc),
       decoder_(genesis, chain),
       options_(options),
-      next_(from_block) {
+      next_(from.block),
+      resume_parent_(from.parent_hash) {
   if (options_.max_range == 0) options_.max_range = 1;
 }
 
@@ -123,6 +124,11 @@ WatchResult<std::optional<WatchRange>> Watcher::step(std::optional<uint64_t> unt
                                           first->parent_hash.hex() + " but block " +
                                           std::to_string(last_read_->number) + " was read as " +
                                           last_read_->hash.hex());
+  if (!last_read_ && resume_parent_ && first->parent_hash != *resume_parent_)
+    return alarm(WatchFailure::reorg, "block " + std::to_string(from) + "'s parent is " +
+                                          first->parent_hash.hex() + " but the resume point " +
+                                          "has block " + (from ? std::to_string(from - 1) : "-1") +
+                                          " as " + resume_parent_->hex());
   auto last = header(to);
   if (!last) return std::unexpected(last.error());
 

@@ -2,8 +2,8 @@
 // Given the chain's genesis entry (vault, finality rule), where to resume and an RpcClient, each
 // step() reads the next range of final blocks — at most `max_range` per eth_getLogs — decodes
 // the vault's logs into Events in (block, log index) order, and checks that the chain it reads
-// hangs together: each range's first block names the previous range's last block as its
-// parent, each log's block hash is the canonical block's at that height, and every finalized
+// hangs together: each range's first block names the previous range's last block (for the
+// first range, the resume point's hash when given) as its parent, each log's block hash is the canonical block's at that height, and every finalized
 // head seen stays on the chain. A break below finality is a `reorg` alarm, never accepted,
 // and the watcher refuses every later step (the node must decide; nothing is guessed).
 // Not thread-safe; one per chain. Keeps nothing the node cannot rebuild from the resume point.
@@ -50,10 +50,20 @@ struct WatchRange {
   std::vector<Event> events;  // in (block, log index) order
 };
 
+/// Where a watcher starts: the first block to read and, when known, the hash of the block
+/// before it (the last one the node stored). With the hash, the first range's parent is checked
+/// against it, so a reorg at the resume point itself is an alarm; without it, nothing can be.
+struct ResumePoint {
+  uint64_t block = 0;
+  std::optional<Hash32> parent_hash;  // hash of block − 1 (block 0: its parentHash, zero)
+  ResumePoint(uint64_t b = 0, std::optional<Hash32> parent = std::nullopt)  // NOLINT: implicit
+      : block(b), parent_hash(parent) {}
+};
+
 class Watcher {
  public:
   /// REQUIRES: chain < genesis.chains.size(); genesis and rpc outlive the watcher.
-  Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, uint64_t from_block,
+  Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, ResumePoint from,
           WatchOptions options = {});
 
   /// eth_chainId must be the genesis chain id: a URL pointing at another chain is refused
@@ -71,6 +81,11 @@ class Watcher {
 
   /// The first block the next step reads.
   uint64_t next_block() const { return next_; }
+  /// Where to resume after what was read: next_block() and the hash of the block before it
+  /// (the last block read; before any read, the resume point's own hash if it had one).
+  ResumePoint resume_point() const {
+    return {next_, last_read_ ? std::optional<Hash32>(last_read_->hash) : resume_parent_};
+  }
 
  private:
   WatchResult<BlockHeader> header_at(uint64_t number);
@@ -82,6 +97,7 @@ class Watcher {
   VaultLogDecoder decoder_;
   WatchOptions options_;
   uint64_t next_;
+  std::optional<Hash32> resume_parent_;   // ResumePoint::parent_hash, until a range is read
   std::optional<BlockHeader> last_read_;  // the last block of the previous range
   std::optional<BlockHeader> last_head_;  // the highest finalized head seen
   std::optional<WatchError> stopped_;     // a reorg alarm: every later step repeats it

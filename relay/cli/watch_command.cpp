@@ -21,7 +21,7 @@ constexpr int kExitChain = 4;
 constexpr int kExitReorg = 5;
 
 struct WatchCliOptions {
-  std::string genesis, chain, rpc, rpc_file, from = "0", to, max_range = "1000";
+  std::string genesis, chain, rpc, rpc_file, from = "0", parent, to, max_range = "1000";
   bool json_lines = false;
 };
 
@@ -83,6 +83,11 @@ int run_watch(const WatchCliOptions& o) {
     return die("--chain: " + o.chain + " is a " + genesis->chains[*chain].kind + " chain, not evm");
   auto from = parse_block("--from", o.from);
   if (!from) return die(from.error().message);
+  std::optional<Hash32> parent;
+  if (!o.parent.empty()) {
+    parent = Hash32::from_hex(o.parent);
+    if (!parent) return die("--parent: " + o.parent + " is not a block hash (0x and 64 hex digits)");
+  }
   std::optional<uint64_t> to;
   if (!o.to.empty()) {
     auto t = parse_block("--to", o.to);
@@ -96,7 +101,14 @@ int run_watch(const WatchCliOptions& o) {
   if (!url) return die(url.error().message);
 
   evm::RpcClient rpc(evm::make_http_transport(*url));
-  evm::Watcher watcher(*genesis, *chain, rpc, *from, {.max_range = *range});
+  evm::Watcher watcher(*genesis, *chain, rpc, {*from, parent}, {.max_range = *range});
+  // "--from N --parent H": the resume point as the next run takes it.
+  auto resume_args = [&] {
+    evm::ResumePoint p = watcher.resume_point();
+    std::string s = "--from " + std::to_string(p.block);
+    if (p.parent_hash) s += " --parent " + p.parent_hash->hex();
+    return s;
+  };
   auto failed = [&](const evm::WatchError& e) {
     std::cerr << "relayctl: watch " << evm::to_string(e.kind) << ": " << e.message << "\n";
     return e.kind == evm::WatchFailure::reorg ? kExitReorg : kExitChain;
@@ -112,7 +124,8 @@ int run_watch(const WatchCliOptions& o) {
     std::cout.flush();
     events += (*step)->events.size();
     std::cerr << "watch: " << o.chain << " blocks " << (*step)->from << ".." << (*step)->to
-              << ": " << (*step)->events.size() << " events\n";
+              << ": " << (*step)->events.size() << " events; resume with " << resume_args()
+              << "\n";
     if (to && watcher.next_block() > *to) break;
   }
   if (!std::cout) return die("writing the events to stdout failed");
@@ -121,7 +134,7 @@ int run_watch(const WatchCliOptions& o) {
   if (next > *from) std::cerr << " in blocks " << *from << ".." << next - 1;
   if (to && next <= *to)
     std::cerr << "; blocks " << next << ".." << *to << " are not final yet";
-  std::cerr << "; resume with --from " << next << "\n";
+  std::cerr << "; resume with " << resume_args() << "\n";
   return 0;
 }
 
@@ -142,7 +155,11 @@ void add_watch_command(CLI::App& app) {
   cmd->add_option("--rpc-file", o->rpc_file,
                   "a file whose first line is the JSON-RPC URL (keeps user:password or an API key "
                   "off the command line); messages show only scheme://host[:port]");
-  cmd->add_option("--from", o->from, "first block to read (default 0)");
+  CLI::Option* from = cmd->add_option("--from", o->from, "first block to read (default 0)");
+  cmd->add_option("--parent", o->parent,
+                  "hash of block --from − 1 as last read (the resume line prints it): the first "
+                  "block read must name it as parent, else a reorg (exit 5)")
+      ->needs(from);
   cmd->add_option("--to", o->to, "last block to read (default: the finalized head)");
   cmd->add_option("--max-range", o->max_range, "blocks per eth_getLogs request (default 1000)");
   cmd->add_flag("--json-lines", o->json_lines, "print replay's JSON-lines event log");

@@ -189,7 +189,11 @@ TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
   auto watched = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
                                            "--rpc", url, "--json-lines", "--max-range", "4"});
   ASSERT_EQ(watched.exit_code, 0) << watched.err;
-  EXPECT_NE(watched.err.find("resume with --from 9"), std::string::npos) << watched.err;
+  auto b8 = rpc.block(BlockRef::at(8));
+  ASSERT_TRUE(b8 && *b8);
+  EXPECT_NE(watched.err.find("resume with --from 9 --parent " + (*b8)->hash.hex() + "\n"),
+            std::string::npos)
+      << watched.err;
   std::string events = relay::testing::write(*dir, "events.jsonl", watched.out);
   std::vector<json> lines;
   std::istringstream in(watched.out);
@@ -219,6 +223,35 @@ TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out.rfind("withdrawal_request block 6 log 0", 0), 0u) << one.out;
   EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 1);
+
+  // --parent: the hash of block --from − 1 as stored; any other hash there is a reorg (exit 5).
+  auto b5 = rpc.block(BlockRef::at(5));
+  auto b6 = rpc.block(BlockRef::at(6));
+  ASSERT_TRUE(b5 && *b5 && b6 && *b6);
+  auto resumed = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                           "--rpc", url, "--from", "7", "--parent",
+                                           (*b6)->hash.hex()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resume with --from 9 --parent " + (*b8)->hash.hex()),
+            std::string::npos)
+      << resumed.err;
+  auto moved = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                         "--rpc", url, "--from", "7", "--parent",
+                                         (*b5)->hash.hex()});
+  EXPECT_EQ(moved.exit_code, 5) << moved.err;
+  EXPECT_NE(moved.err.find("relayctl: watch reorg: alpha: block 7's parent is " +
+                           (*b6)->hash.hex()),
+            std::string::npos)
+      << moved.err;
+  EXPECT_TRUE(moved.out.empty());
+  auto no_from = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                           "--rpc", url, "--parent", (*b6)->hash.hex()});
+  EXPECT_EQ(no_from.exit_code, 2);
+  auto bad_hash = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain",
+                                            "alpha", "--rpc", url, "--from", "7", "--parent",
+                                            "0x12"});
+  EXPECT_EQ(bad_hash.exit_code, 2);
+  EXPECT_NE(bad_hash.err.find("--parent: 0x12 is not a block hash"), std::string::npos);
 }
 
 TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewrites the chain

@@ -131,6 +131,32 @@ TEST_F(WatcherTest, ARangeWhoseFirstBlockDoesNotFollowTheLastReadIsAReorg) {
   EXPECT_NE(r.error().message.find("block 10's parent is"), std::string::npos) << r.error().message;
 }
 
+TEST_F(WatcherTest, AReorgAtTheResumePointIsAReorg) {
+  Watcher first(genesis, 0, rpc, 0, {.max_range = 4});
+  ASSERT_TRUE(drain(first, 10));
+  ResumePoint resume = first.resume_point();
+  ASSERT_EQ(resume.block, 11u);
+  ASSERT_EQ(resume.parent_hash, chain.block(10).hash);
+
+  // Resumed on the same chain, the parent link holds.
+  Watcher same(genesis, 0, rpc, resume);
+  ASSERT_TRUE(drain(same)) << "no reorg yet";
+
+  // Blocks 5.. replaced between two runs: a new watcher sees no head it saw before; only the
+  // resume point's hash tells that block 10 is not the block the node stored.
+  chain.reorg_from(5);
+  Watcher resumed(genesis, 0, rpc, resume);
+  auto r = resumed.step();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, WatchFailure::reorg);
+  EXPECT_NE(r.error().message.find("block 11's parent is " + chain.block(10).hash.hex() +
+                                   " but the resume point has block 10 as " +
+                                   resume.parent_hash->hex()),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_FALSE(resumed.step());  // sticky
+}
+
 TEST_F(WatcherTest, AFinalizedHeadThatGoesBackIsAReorg) {
   chain.chain_id = 31338;
   chain.finalized = 10;
