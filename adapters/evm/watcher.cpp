@@ -159,7 +159,16 @@ WatchResult<std::optional<WatchRange>> Watcher::step(std::optional<uint64_t> unt
       return alarm(WatchFailure::bad_log, "block " + std::to_string(out.events[i].pos.block) +
                                               " log " + std::to_string(out.events[i].pos.log_index) +
                                               ": two logs at one position");
-  last_read_ = *last;
+  // The headers were read before eth_getLogs: a reorg in between could hand us the logs of
+  // another fork (or none of a block's) with nothing above to notice. Block `to` read again with
+  // the same hash means the range read is the chain that `last` heads.
+  auto after = header_at(to);
+  if (!after) return std::unexpected(after.error());
+  if (after->hash != last->hash)
+    return alarm(WatchFailure::reorg, "block " + std::to_string(to) + " changed from " +
+                                          last->hash.hex() + " to " + after->hash.hex() +
+                                          " while its range's logs were read");
+  last_read_ = *after;
   next_ = to + 1;
   return std::optional<WatchRange>(std::move(out));
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,6 +35,8 @@ class FakeChain {
   std::optional<uint64_t> finalized;  // answer to "finalized" (null when unset)
   std::vector<Log> logs;
   int calls = 0;
+  /// Runs when an eth_getLogs request arrives, before it is answered (e.g. a reorg mid-step).
+  std::function<void(FakeChain&)> on_get_logs;
 
   explicit FakeChain(uint64_t head) { extend(head); }
 
@@ -97,6 +100,7 @@ class FakeChain {
                           {"parentHash", b.parent_hash.hex()}};
       }
     } else if (m == "eth_getLogs") {
+      if (on_get_logs) on_get_logs(*this);
       uint64_t from = num(p[0]["fromBlock"]), to = num(p[0]["toBlock"]);
       json out = json::array();
       for (const auto& l : logs) {

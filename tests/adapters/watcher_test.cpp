@@ -169,6 +169,26 @@ TEST_F(WatcherTest, AFinalizedHeadThatGoesBackIsAReorg) {
   EXPECT_NE(r.error().message.find("went back from block 10 to 8"), std::string::npos);
 }
 
+TEST_F(WatcherTest, AReorgWhileTheLogsAreReadIsAReorg) {
+  deposit_at(3, 0, 1);
+  Watcher w(genesis, 0, rpc, 0);
+  // The node switches forks between the range's headers and its eth_getLogs: blocks 10.. are
+  // new (no vault log either side), so no log's block hash can tell.
+  chain.on_get_logs = [](FakeChain& c) {
+    c.on_get_logs = nullptr;
+    c.reorg_from(10);
+  };
+  auto old18 = chain.block(18).hash;
+  auto r = w.step();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, WatchFailure::reorg);
+  EXPECT_NE(r.error().message.find("block 18 changed from " + old18.hex() + " to " +
+                                   chain.block(18).hash.hex() + " while its range's logs were read"),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(w.next_block(), 0u);  // nothing of the range taken
+}
+
 TEST_F(WatcherTest, ALogFromAnotherForkIsAReorg) {
   deposit_at(6, 0, 1);
   chain.logs.back().block_hash = word(0xdead);
