@@ -77,10 +77,26 @@ WatchResult<std::optional<BlockHeader>> Watcher::finalized_head() {
   if (!head) return head;
   if (last_head_) {
     const BlockHeader& seen = *last_head_;
-    if (head->number < seen.number)
-      return alarm(WatchFailure::reorg, "the finalized head went back from block " +
-                                            std::to_string(seen.number) + " to " +
-                                            std::to_string(head->number));
+    if (head->number < seen.number) {
+      // A lagging node (or another one behind a load balancer) answers an older head. Only a
+      // change of the block already seen final is a reorg; a lower head alone makes no progress.
+      auto again = rpc_.block(BlockRef::at(seen.number));
+      if (!again) return rpc_failed(chain_.name, again.error());
+      if (!*again)
+        return std::unexpected(WatchError{
+            WatchFailure::rpc, chain_.name + ": " + rpc_.endpoint() + " has no block " +
+                                   std::to_string(seen.number) + ", seen final before (its " +
+                                   "finalized head went back to " +
+                                   std::to_string(head->number) + ": a lagging node?)"});
+      if ((*again)->hash != seen.hash)
+        return alarm(WatchFailure::reorg, "the finalized head went back from block " +
+                                              std::to_string(seen.number) + " to " +
+                                              std::to_string(head->number) + " and block " +
+                                              std::to_string(seen.number) + " was " +
+                                              seen.hash.hex() + ", is now " +
+                                              (*again)->hash.hex());
+      return std::optional<BlockHeader>{};  // keep the head seen; nothing new is final
+    }
     if (head->number == seen.number && head->hash != seen.hash)
       return alarm(WatchFailure::reorg, "finalized block " + std::to_string(seen.number) +
                                             " changed from " + seen.hash.hex() + " to " +

@@ -71,8 +71,11 @@ class Watcher {
   WatchResult<void> check_chain_id();
 
   /// The highest final block by the chain's rule ("finalized" tag, or latest − N), nullopt
-  /// when none is final yet. Checked against the finalized heads seen before: lower, or the
-  /// same height with another hash, or an earlier head no longer on the chain is a reorg.
+  /// when none is final yet, or when the node answers a head below the one seen before while
+  /// still holding that block (a lagging or load-balanced node: the head seen is kept, nothing
+  /// is read this time; not holding it at all is an `rpc` error, not sticky). Checked against
+  /// the finalized head seen before: the same height with another hash, or that block no longer
+  /// on the chain (by hash at its height) is a reorg.
   WatchResult<std::optional<BlockHeader>> finalized_head();
 
   /// Reads the next range, up to the finalized head and `until` (inclusive) if given; nullopt

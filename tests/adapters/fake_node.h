@@ -35,6 +35,8 @@ class FakeChain {
   std::optional<uint64_t> finalized;  // answer to "finalized" (null when unset)
   std::vector<Log> logs;
   int calls = 0;
+  /// A lagging node: answers as if its head were this block (blockNumber, latest, nothing above).
+  std::optional<uint64_t> served_head;
   /// Runs when an eth_getLogs request arrives, before it is answered (e.g. a reorg mid-step).
   std::function<void(FakeChain&)> on_get_logs;
 
@@ -85,14 +87,14 @@ class FakeChain {
     if (m == "eth_chainId") {
       resp["result"] = q(chain_id);
     } else if (m == "eth_blockNumber") {
-      resp["result"] = q(head());
+      resp["result"] = q(served());
     } else if (m == "eth_getBlockByNumber") {
       std::string tag = p[0];
       std::optional<uint64_t> n;
-      if (tag == "latest") n = head();
+      if (tag == "latest") n = served();
       else if (tag == "finalized") n = finalized;
       else n = num(p[0]);
-      if (!n || *n > head()) {
+      if (!n || *n > served()) {
         resp["result"] = nullptr;
       } else {
         const auto& b = blocks_[*n];
@@ -120,6 +122,7 @@ class FakeChain {
     return resp.dump();
   }
   uint64_t max_logs_range = 0;
+  uint64_t served() const { return served_head ? std::min(*served_head, head()) : head(); }
 
  private:
   static Hash32 hash(uint64_t n, uint64_t fork) {

@@ -157,16 +157,65 @@ TEST_F(WatcherTest, AReorgAtTheResumePointIsAReorg) {
   EXPECT_FALSE(resumed.step());  // sticky
 }
 
-TEST_F(WatcherTest, AFinalizedHeadThatGoesBackIsAReorg) {
+TEST_F(WatcherTest, AFinalizedHeadThatGoesBackOnTheSameChainMakesNoProgress) {
+  chain.chain_id = 31338;
+  chain.finalized = 10;
+  Watcher w(genesis, 1, rpc, 0);
+  ASSERT_TRUE(drain(w));
+  EXPECT_EQ(w.next_block(), 11u);
+  chain.finalized = 8;  // another node behind the balancer, a little behind; block 10 unchanged
+  auto head = w.finalized_head();
+  ASSERT_TRUE(head) << head.error().message;
+  EXPECT_FALSE(*head);
+  auto r = w.step();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(*r);
+  chain.finalized = 12;  // the head seen (10) was kept: it is checked, and reading goes on
+  auto on = w.step();
+  ASSERT_TRUE(on) << on.error().message;
+  ASSERT_TRUE(*on);
+  EXPECT_EQ((*on)->from, 11u);
+  EXPECT_EQ((*on)->to, 12u);
+}
+
+TEST_F(WatcherTest, ALaggingNodeWithoutTheHeadSeenIsAnRpcErrorThatPasses) {
+  Watcher w(genesis, 0, rpc, 0);
+  ASSERT_TRUE(drain(w));  // finalized head 18 (20 − 2)
+  chain.served_head = 19;  // latest 19: head 17, block 18 still served and unchanged
+  auto same = w.step();
+  ASSERT_TRUE(same) << same.error().message;
+  EXPECT_FALSE(*same);
+  chain.served_head = 17;  // head 15, and the node has no block 18 at all
+  auto r = w.step();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, WatchFailure::rpc);
+  EXPECT_NE(r.error().message.find("has no block 18, seen final before"), std::string::npos)
+      << r.error().message;
+  chain.served_head.reset();  // caught up: not sticky
+  chain.extend(22);
+  auto on = w.step();
+  ASSERT_TRUE(on) << on.error().message;
+  ASSERT_TRUE(*on);
+  EXPECT_EQ((*on)->from, 19u);
+  EXPECT_EQ((*on)->to, 20u);
+}
+
+TEST_F(WatcherTest, AFinalizedHeadThatGoesBackOffAChangedBlockIsAReorg) {
   chain.chain_id = 31338;
   chain.finalized = 10;
   Watcher w(genesis, 1, rpc, 0);
   ASSERT_TRUE(w.finalized_head());
+  auto old10 = chain.block(10).hash;
+  chain.reorg_from(9);
   chain.finalized = 8;
   auto r = w.finalized_head();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, WatchFailure::reorg);
-  EXPECT_NE(r.error().message.find("went back from block 10 to 8"), std::string::npos);
+  EXPECT_NE(r.error().message.find("went back from block 10 to 8 and block 10 was " + old10.hex() +
+                                   ", is now " + chain.block(10).hash.hex()),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_FALSE(w.step());  // sticky
 }
 
 TEST_F(WatcherTest, AReorgWhileTheLogsAreReadIsAReorg) {
