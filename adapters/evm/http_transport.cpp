@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <mutex>
+
 namespace relay::evm {
 
 const char* to_string(RpcFailure f) {
@@ -94,9 +96,18 @@ class CurlTransport final : public Transport {
     if (sink.overflow)
       return err(RpcFailure::too_large,
                  "response larger than " + std::to_string(options_.max_response_bytes) + " bytes");
-    if (rc == CURLE_OPERATION_TIMEDOUT)
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      // curl has one code for both limits: no connection made yet, and the connect limit the
+      // shorter one, means the connect limit fired.
+      curl_off_t connected_us = 0;
+      curl_easy_getinfo(curl_, CURLINFO_CONNECT_TIME_T, &connected_us);
+      if (connected_us == 0 && options_.connect_timeout <= options_.timeout)
+        return err(RpcFailure::timeout, "could not connect within " +
+                                            std::to_string(options_.connect_timeout.count()) +
+                                            " ms");
       return err(RpcFailure::timeout,
                  "no answer within " + std::to_string(options_.timeout.count()) + " ms");
+    }
     if (rc != CURLE_OK) return err(RpcFailure::connection, curl_easy_strerror(rc));
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
@@ -115,6 +126,10 @@ class CurlTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> make_http_transport(const std::string& url, HttpOptions options) {
+  // libcurl's global set-up is not thread-safe and must run once before any handle; left to
+  // curl_easy_init it would run lazily, on whichever thread makes the first transport.
+  static std::once_flag curl_ready;
+  std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   return std::make_unique<CurlTransport>(url, options);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <thread>
+#include <vector>
 
 #include "tests/adapters/fake_node.h"
 
@@ -182,6 +183,36 @@ TEST(HttpTransportTest, ASilentServerIsATimeout) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, RpcFailure::timeout);
   EXPECT_NE(r.error().message.find("no answer within 300 ms"), std::string::npos);
+}
+
+TEST(HttpTransportTest, AConnectTimeoutNamesTheConnectLimit) {
+  // A listener with a backlog of 0 and one connection queued: the kernel drops further SYNs, so
+  // curl's connect never completes (nothing is ever accepted).
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 0), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  std::vector<int> fillers;
+  for (int i = 0; i < 3; ++i) {
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    fillers.push_back(c);
+  }
+  RpcClient rpc(make_http_transport(
+      "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)),
+      {.timeout = std::chrono::milliseconds(5000), .connect_timeout = std::chrono::milliseconds(200)}));
+  auto r = rpc.block_number();
+  for (int c : fillers) close(c);
+  close(fd);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::timeout);
+  EXPECT_NE(r.error().message.find("could not connect within 200 ms"), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(r.error().message.find("5000"), std::string::npos) << r.error().message;
 }
 
 TEST(HttpTransportTest, AnHttpErrorStatusIsAnError) {
