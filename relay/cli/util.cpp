@@ -40,7 +40,7 @@ Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& 
   return storage::open_leveldb(data);
 }
 
-Result<uint64_t> parse_epoch(const std::string& s) {
+Result<uint64_t> parse_count(const std::string& option, const std::string& s, const char* what) {
   uint64_t v = 0;
   bool ok = !s.empty() && s.size() <= 20;
   for (char c : s) {
@@ -50,9 +50,11 @@ Result<uint64_t> parse_epoch(const std::string& s) {
     }
     v = v * 10 + uint64_t(c - '0');
   }
-  if (!ok) return fail("--epoch: " + s + " is not an epoch number (a decimal integer, 0 or more)");
+  if (!ok) return fail(option + ": " + s + " is not " + what + " (a decimal integer, 0 or more)");
   return v;
 }
+
+Result<uint64_t> parse_epoch(const std::string& s) { return parse_count("--epoch", s, "an epoch number"); }
 
 int die(const std::string& message) {
   std::cerr << "relayctl: " << message << "\n";

@@ -26,6 +26,9 @@ Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& 
 
 /// An `--epoch` value: decimal digits below 2^64. (CLI11 would silently wrap "-1" into
 /// 2^64-1 for an unsigned option, so epochs are taken as strings and parsed here.)
+/// A decimal integer from 0 to 2^64 - 1 given to `option`; the error says it is not `what`
+/// ("a block number").
+Result<uint64_t> parse_count(const std::string& option, const std::string& s, const char* what);
 Result<uint64_t> parse_epoch(const std::string& s);
 
 /// Prints "relayctl: <message>" to stderr and returns the exit code for a failed command.

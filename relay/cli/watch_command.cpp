@@ -26,17 +26,7 @@ struct WatchCliOptions {
 };
 
 Result<uint64_t> parse_block(const std::string& option, const std::string& s) {
-  uint64_t v = 0;
-  bool ok = !s.empty() && s.size() <= 20;
-  for (char c : s) {
-    if (!ok || c < '0' || c > '9' || v > (UINT64_MAX - uint64_t(c - '0')) / 10) {
-      ok = false;
-      break;
-    }
-    v = v * 10 + uint64_t(c - '0');
-  }
-  if (!ok) return fail(option + ": " + s + " is not a block number (a decimal integer, 0 or more)");
-  return v;
+  return parse_count(option, s, "a block number");
 }
 
 std::string human_line(const Event& e) {
