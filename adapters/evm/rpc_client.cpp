@@ -36,9 +36,7 @@ std::optional<T> parse_fixed(const json& v) {
 
 std::optional<std::vector<uint8_t>> parse_data(const json& v) {
   if (!v.is_string()) return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
-  if (s == "0x") return std::vector<uint8_t>{};
-  return relay::from_hex(s);
+  return relay::from_hex(v.get_ref<const std::string&>());  // "0x" is no bytes
 }
 
 std::string quantity(uint64_t n) {
@@ -104,22 +102,22 @@ class Call {
 
 }  // namespace
 
-RpcResult<uint64_t> RpcClient::chain_id() {
-  Call c(*transport_, next_id_++, "eth_chainId");
+namespace {
+// A method without parameters whose result is one hex quantity.
+RpcResult<uint64_t> quantity_call(Transport& t, uint64_t id, const char* method) {
+  Call c(t, id, method);
   auto r = c.run(json::array());
   if (!r) return std::unexpected(r.error());
   auto v = parse_quantity(*r);
   if (!v) return c.malformed("result: not a hex quantity below 2^64");
   return *v;
 }
+}  // namespace
+
+RpcResult<uint64_t> RpcClient::chain_id() { return quantity_call(*transport_, next_id_++, "eth_chainId"); }
 
 RpcResult<uint64_t> RpcClient::block_number() {
-  Call c(*transport_, next_id_++, "eth_blockNumber");
-  auto r = c.run(json::array());
-  if (!r) return std::unexpected(r.error());
-  auto v = parse_quantity(*r);
-  if (!v) return c.malformed("result: not a hex quantity below 2^64");
-  return *v;
+  return quantity_call(*transport_, next_id_++, "eth_blockNumber");
 }
 
 RpcResult<std::optional<BlockHeader>> RpcClient::block(const BlockRef& ref) {

@@ -112,16 +112,16 @@ TEST(RpcClientTest, MalformedBlocksAndLogsAreErrors) {
 struct Listener {
   int fd = -1;
   int port = 0;
-  Listener() {
+  sockaddr_in addr{};  // 127.0.0.1 and the port the kernel chose
+  explicit Listener(int backlog = 4) {
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    EXPECT_EQ(listen(fd, 4), 0);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(listen(fd, backlog), 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
   }
   ~Listener() { close(fd); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/"; }
@@ -188,26 +188,19 @@ TEST(HttpTransportTest, ASilentServerIsATimeout) {
 TEST(HttpTransportTest, AConnectTimeoutNamesTheConnectLimit) {
   // A listener with a backlog of 0 and one connection queued: the kernel drops further SYNs, so
   // curl's connect never completes (nothing is ever accepted).
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(listen(fd, 0), 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  Listener l(/*backlog=*/0);
+  ASSERT_FALSE(HasFailure());  // bound and listening
   std::vector<int> fillers;
   for (int i = 0; i < 3; ++i) {
     int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    (void)connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    (void)connect(c, reinterpret_cast<const sockaddr*>(&l.addr), sizeof l.addr);
     fillers.push_back(c);
   }
   RpcClient rpc(make_http_transport(
-      "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)),
+      l.url(),
       {.timeout = std::chrono::milliseconds(5000), .connect_timeout = std::chrono::milliseconds(200)}));
   auto r = rpc.block_number();
   for (int c : fillers) close(c);
-  close(fd);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, RpcFailure::timeout);
   EXPECT_NE(r.error().message.find("could not connect within 200 ms"), std::string::npos)
