@@ -129,9 +129,7 @@ Result<void> CanonicalState::load() {
   });
   // Balances: the snapshot, then each epoch's changes in order (a zero removes a balance).
   auto balance_records = [&](std::string_view v, bool zero_ok) {
-    if (v.empty() || v.size() % kBalanceRecordSize != 0 ||
-        v.size() > kBalanceChunkMax * kBalanceRecordSize)
-      return false;
+    if (!chunk_size_ok(v, kBalanceRecordSize, kBalanceChunkMax)) return false;
     for (size_t at = 0; at < v.size(); at += kBalanceRecordSize) {
       Reader vr(v.substr(at, kBalanceRecordSize));
       BalanceKey key;
@@ -163,20 +161,28 @@ Result<void> CanonicalState::load() {
     balance_log_.snapshot_entries += v.size() / kBalanceRecordSize;
     return true;
   });
+  // Per-epoch chunks (deltas, withdrawals, claims): an epoch's chunks are 0, 1, 2... and the
+  // epochs increase, below the next epoch.
+  auto chunk_in_order = [&](std::optional<std::pair<uint64_t, uint32_t>>& last, uint64_t at,
+                            uint32_t chunk) {
+    const bool ok = at < next_epoch_ &&
+                    (last && last->first == at ? chunk == last->second + 1
+                                               : chunk == 0 && (!last || last->first < at));
+    last = std::pair{at, chunk};
+    return ok;
+  };
+  std::optional<std::pair<uint64_t, uint32_t>> last_delta;
   if (r) r = store_.scan(kDelta, [&](std::string_view k, std::string_view v) {
     Reader kr(k.substr(kDelta.size()));
     const uint64_t at = kr.be64();
     const uint32_t chunk = kr.be32();
-    auto& deltas = balance_log_.deltas;
-    const bool next_chunk = !deltas.empty() && deltas.back().first == at &&
-                            deltas.back().second == chunk;
-    const bool new_epoch = chunk == 0 && (deltas.empty() || deltas.back().first < at);
     const bool after_snapshot = !balance_log_.snapshot_epoch || at > *balance_log_.snapshot_epoch;
-    if (!check(kr.done() && at < next_epoch_ && after_snapshot && (next_chunk || new_epoch) &&
+    if (!check(kr.done() && chunk_in_order(last_delta, at, chunk) && after_snapshot &&
                    balance_records(v, true),
                "balance delta"))
       return false;
-    if (new_epoch) deltas.emplace_back(at, 0);
+    auto& deltas = balance_log_.deltas;
+    if (chunk == 0) deltas.emplace_back(at, 0);
     ++deltas.back().second;
     balance_log_.delta_entries += v.size() / kBalanceRecordSize;
     return true;
@@ -191,23 +197,13 @@ Result<void> CanonicalState::load() {
     return true;
   });
   // Withdrawals: each epoch's requests, then each epoch's claims of earlier requests.
-  // `chunk_in_order` checks that an epoch's chunks are 0, 1, 2... and the epochs increase.
-  auto chunk_in_order = [&](std::optional<std::pair<uint64_t, uint32_t>>& last, uint64_t at,
-                            uint32_t chunk) {
-    const bool ok = at < next_epoch_ &&
-                    (last && last->first == at ? chunk == last->second + 1
-                                               : chunk == 0 && (!last || last->first < at));
-    last = std::pair{at, chunk};
-    return ok;
-  };
   std::optional<std::pair<uint64_t, uint32_t>> last_request, last_claim;
   if (r) r = store_.scan(kWithdrawal, [&](std::string_view k, std::string_view v) {
     Reader kr(k.substr(kWithdrawal.size()));
     const uint64_t at = kr.be64();
     const uint32_t chunk = kr.be32();
-    bool ok = kr.done() && chunk_in_order(last_request, at, chunk) && !v.empty() &&
-              v.size() % kWithdrawalRecordSize == 0 &&
-              v.size() <= kWithdrawalChunkMax * kWithdrawalRecordSize;
+    bool ok = kr.done() && chunk_in_order(last_request, at, chunk) &&
+              chunk_size_ok(v, kWithdrawalRecordSize, kWithdrawalChunkMax);
     for (size_t off = 0; ok && off < v.size(); off += kWithdrawalRecordSize) {
       Reader vr(v.substr(off, kWithdrawalRecordSize));
       const WithdrawalId id = vr.bytes<WithdrawalId>();
@@ -232,9 +228,8 @@ Result<void> CanonicalState::load() {
     Reader kr(k.substr(kClaim.size()));
     const uint64_t at = kr.be64();
     const uint32_t chunk = kr.be32();
-    bool ok = kr.done() && chunk_in_order(last_claim, at, chunk) && !v.empty() &&
-              v.size() % WithdrawalId::size() == 0 &&
-              v.size() <= kClaimChunkMax * WithdrawalId::size();
+    bool ok = kr.done() && chunk_in_order(last_claim, at, chunk) &&
+              chunk_size_ok(v, WithdrawalId::size(), kClaimChunkMax);
     for (size_t off = 0; ok && off < v.size(); off += WithdrawalId::size()) {
       const WithdrawalId id = Reader(v.substr(off, WithdrawalId::size())).bytes<WithdrawalId>();
       const WithdrawalRecord* w = vault_.withdrawal(id);
@@ -501,19 +496,12 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   }
   // The epoch's requests and claims, each in chunks under the epoch (codec.h).
   {
-    uint32_t request_chunk = 0, claim_chunk = 0;
-    size_t in_request = 0, in_claim = 0;
     std::string claims;
     rec.clear();
     for (const WithdrawalId& id : vault_.changed_withdrawals()) {  // in the order they changed
       const WithdrawalRecord& w = *vault_.withdrawal(id);
       if (w.claimed) {  // claimed now: requested in an earlier epoch
         put_bytes(claims, id);
-        if (++in_claim == kClaimChunkMax) {
-          wb.put(epoch_chunk_key(kClaim, epoch, claim_chunk++), claims);
-          claims.clear();
-          in_claim = 0;
-        }
         continue;
       }
       put_bytes(rec, id);
@@ -525,14 +513,11 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
       put_be32(rec, w.origin.log_index);
       put_be32(rec, w.dest_chain);
       put_bytes(rec, w.recipient);
-      if (++in_request == kWithdrawalChunkMax) {
-        wb.put(epoch_chunk_key(kWithdrawal, epoch, request_chunk++), rec);
-        rec.clear();
-        in_request = 0;
-      }
     }
-    if (in_request) wb.put(epoch_chunk_key(kWithdrawal, epoch, request_chunk), rec);
-    if (in_claim) wb.put(epoch_chunk_key(kClaim, epoch, claim_chunk), claims);
+    put_chunks(wb, rec, kWithdrawalRecordSize, kWithdrawalChunkMax,
+               [&](uint32_t c) { return epoch_chunk_key(kWithdrawal, epoch, c); });
+    put_chunks(wb, claims, WithdrawalId::size(), kClaimChunkMax,
+               [&](uint32_t c) { return epoch_chunk_key(kClaim, epoch, c); });
   }
   for (uint32_t c = 0; c < genesis_.chains.size(); ++c)
     for (uint32_t a = 0; a < genesis_.assets.size(); ++a)
@@ -653,15 +638,10 @@ CanonicalState::BalanceLogUpdate CanonicalState::write_balances(
     }
     std::sort(order.begin(), order.end(),
               [](const Item& a, const Item& b) { return a.key < b.key; });
-    uint32_t chunk = 0;
-    for (size_t i = 0; i < order.size(); i += kBalanceChunkMax) {
-      rec.clear();
-      for (size_t j = i; j < std::min(order.size(), i + kBalanceChunkMax); ++j) {
-        const Vault::BalanceSlot& s = *order[j].slot;
-        put_balance_record(rec, s.first.asset, s.first.account, s.second.amount);
-      }
-      wb.put(snapshot_key(chunk++), rec);
-    }
+    rec.reserve(order.size() * kBalanceRecordSize);
+    for (const Item& it : order)
+      put_balance_record(rec, it.slot->first.asset, it.slot->first.account, it.slot->second.amount);
+    const uint32_t chunk = put_chunks(wb, rec, kBalanceRecordSize, kBalanceChunkMax, snapshot_key);
     for (uint32_t c = chunk; c < log.snapshot_chunks; ++c) wb.del(snapshot_key(c));
     for (const auto& [e, chunks] : log.deltas)
       for (uint32_t c = 0; c < chunks; ++c) wb.del(delta_key(e, c));
@@ -670,14 +650,12 @@ CanonicalState::BalanceLogUpdate CanonicalState::write_balances(
     wb.put(kMetaSnapshot, rec);
     return BalanceLogUpdate{true, order.size(), chunk};
   }
-  uint32_t chunk = 0;
-  for (size_t i = 0; i < changes.size(); i += kBalanceChunkMax) {
-    rec.clear();
-    for (size_t j = i; j < std::min(changes.size(), i + kBalanceChunkMax); ++j)
-      put_balance_record(rec, uint32_t(changes[j].asset), changes[j].account, changes[j].balance);
-    wb.put(delta_key(epoch, chunk++), rec);
-  }
-  return BalanceLogUpdate{false, changes.size(), chunk};
+  rec.reserve(changes.size() * kBalanceRecordSize);
+  for (const BalanceChange& c : changes)
+    put_balance_record(rec, uint32_t(c.asset), c.account, c.balance);
+  const uint32_t chunks = put_chunks(wb, rec, kBalanceRecordSize, kBalanceChunkMax,
+                                     [&](uint32_t c) { return delta_key(epoch, c); });
+  return BalanceLogUpdate{false, changes.size(), chunks};
 }
 
 Result<std::optional<Hash32>> CanonicalState::find_seen(uint32_t chain, EventPosition pos) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "storage/kv_store.h"
 #include "vault/amount.h"
 #include "vault/event.h"
 #include "vault/types.h"
@@ -193,6 +194,23 @@ inline void put_balance_record(std::string& s, uint32_t asset, const AccountId& 
 inline constexpr size_t kWithdrawalRecordSize = 124;
 inline constexpr size_t kWithdrawalChunkMax = 256;
 inline constexpr size_t kClaimChunkMax = 1024;
+
+/// Whether `chunk` is 1 to `max` whole records of `record_size` bytes (every chunked value:
+/// snapshot, deltas, withdrawals, claims).
+inline bool chunk_size_ok(std::string_view chunk, size_t record_size, size_t max) {
+  return !chunk.empty() && chunk.size() % record_size == 0 && chunk.size() <= max * record_size;
+}
+
+/// Puts `records` (whole records of `record_size` bytes) into `wb` as chunks of up to `max`
+/// records under key_of(0), key_of(1), ...; returns how many chunks (none for no records).
+template <class KeyOf>
+inline uint32_t put_chunks(storage::WriteBatch& wb, std::string_view records, size_t record_size,
+                           size_t max, KeyOf key_of) {
+  uint32_t chunk = 0;
+  for (size_t at = 0; at < records.size(); at += max * record_size)
+    wb.put(key_of(chunk++), records.substr(at, max * record_size));
+  return chunk;
+}
 
 /// `prefix` + be64 epoch + be32 chunk: the key of a per-epoch chunk (balance deltas,
 /// withdrawals, claims).
