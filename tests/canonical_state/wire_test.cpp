@@ -12,11 +12,6 @@ namespace {
 
 using namespace test;
 
-Hash32 identity(const Event& e) {
-  Sha256 h;
-  return event_identity(e, h);
-}
-
 TEST(Wire, RoundTripsEveryEventTypeThroughBytes) {
   Genesis g = test_genesis();
   Event with_tx = deposit("beta", 3, 1, kUsdcBeta, account(9), "123000000000000");

@@ -27,11 +27,6 @@ namespace {
 
 using namespace test;
 
-Hash32 identity(const Event& e) {
-  Sha256 h;
-  return event_identity(e, h);
-}
-
 
 void expect_same_stats(const BatchStats& a, const BatchStats& b) {
   EXPECT_EQ(a.applied, b.applied);

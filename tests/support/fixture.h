@@ -9,6 +9,7 @@
 
 #include "vault/event.h"
 #include "vault/genesis.h"
+#include "vault/sha256.h"
 
 namespace relay {
 // Readable values in gtest failure messages.
@@ -90,6 +91,12 @@ inline Event withdraw(const std::string& chain, uint64_t block, uint32_t log, Ac
   e.dest_chain = dest;
   e.recipient = *Address::from_hex("0x00000000000000000000000000000000000000f1");
   return e;
+}
+
+/// event_identity() with a hasher of its own.
+inline Hash32 identity(const Event& e) {
+  Sha256 h;
+  return event_identity(e, h);
 }
 
 inline Event claim(const std::string& chain, uint64_t block, uint32_t log, const Hash32& id) {
