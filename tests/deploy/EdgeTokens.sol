@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// ERC-20s that behave badly or unusually, for the vault contract's tests only
+/// ERC-20s that behave badly or unusually, and a recipient that refuses the native coin, for the
+/// vault contract's tests only
 /// (tests/deploy/vault_contract_test.mjs): anyone may mint. Never deployed outside tests.
 
 /// Moves nothing and returns false from transfer and transferFrom (tokens that report failure
@@ -144,6 +145,44 @@ contract ReentrantToken is BasicToken {
         reentryOk = ok;
         reentryResult = ret;
         if (!ok && bubble) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+}
+
+/// Reverts every transfer to an address put on its blocklist (as USDC and USDT can): a
+/// withdrawal to such a recipient can only be paid elsewhere (the vault's claimTo).
+contract BlocklistToken is BasicToken {
+    mapping(address => bool) public blocked;
+
+    function setBlocked(address who, bool value) external {
+        blocked[who] = value;
+    }
+
+    function _move(address from, address to, uint256 value) internal override {
+        require(!blocked[to] && !blocked[from], "blocked");
+        super._move(from, to, value);
+    }
+}
+
+/// A standard token with the decimals given at deployment, answering decimals() (the vault's
+/// constructor checks it against the genesis; deposits are scaled by it).
+contract DecimalsToken is BasicToken {
+    uint8 public immutable decimals;
+
+    constructor(uint8 decimals_) {
+        decimals = decimals_;
+    }
+}
+
+/// A contract that refuses the native coin (no receive or fallback function) and can call any
+/// contract, so that it can act as a withdrawal's recipient (the vault's claimTo).
+contract EtherRefuser {
+    function forward(address target, bytes calldata data) external {
+        (bool ok, bytes memory ret) = target.call(data);
+        if (!ok) {
             assembly {
                 revert(add(ret, 32), mload(ret))
             }
