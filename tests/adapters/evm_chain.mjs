@@ -1,6 +1,8 @@
 // Puts vault activity on a running anvil for the EVM watcher's tests (tests/adapters/
 // evm_watch_test.cpp): compiles deploy/contracts/RelayVault.sol and tests/deploy/TestToken.sol
-// with the pinned solc, deploys both from anvil's first unlocked account, and sends:
+// with deploy/lib/vault.mjs, deploys the token (block 1) and then the vault (block 2) from
+// anvil's first unlocked account, the vault from a genesis whose chain alpha is this anvil and
+// lists the native coin and the token, mints and approves (blocks 3, 4), and sends:
 //   block 5: a native deposit (accounts[0], 2 ETH, for accounts[0]) and a token deposit
 //            (accounts[1], 250 TST = 250000000 units, for accounts[1]), in one block;
 //   block 6: requestWithdrawal("ETH", 0.5 ETH, dest chain 31337, recipient accounts[2]);
@@ -10,20 +12,14 @@
 // Prints one JSON object: vault, token, accounts, latest, and each Deposited /
 // WithdrawalRequested log the receipts hold (block, log_index, tx), in chain order.
 // Usage: node tests/adapters/evm_chain.mjs RPC_URL
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Interface, JsonRpcProvider, getCreateAddress } from 'ethers';
+import { compileVault, deployVault } from '../../deploy/lib/vault.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const solc = createRequire(import.meta.url)('solc');
 const url = process.argv[2];
 if (!url) { console.error('usage: evm_chain.mjs RPC_URL'); process.exit(2); }
 
 const word = (n) => BigInt(n).toString(16).padStart(64, '0');
 const addr = (a) => a.replace(/^0x/, '').toLowerCase().padStart(64, '0');
-const account = (a) => '0x' + addr(a);
 const str = (s) => {
   const b = Buffer.from(s, 'utf8');
   return word(b.length) + b.toString('hex').padEnd(Math.ceil(b.length / 32) * 64, '0');
@@ -51,32 +47,32 @@ const sendRaw = (from, to, data, value = 0n) =>
   rpc('eth_sendTransaction', [{ from, to, data, value: '0x' + value.toString(16), gas: '0x200000' }]);
 const send = async (...a) => receipt(await sendRaw(...a));
 
-const out = JSON.parse(solc.compile(JSON.stringify({
-  language: 'Solidity',
-  sources: {
-    'RelayVault.sol': { content: readFileSync(join(root, 'deploy', 'contracts', 'RelayVault.sol'), 'utf8') },
-    'TestToken.sol': { content: readFileSync(join(root, 'tests', 'deploy', 'TestToken.sol'), 'utf8') },
-  },
-  settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun',  // as docs/contract.md
-              outputSelection: { '*': { '*': ['evm.bytecode.object', 'evm.methodIdentifiers'] } } },
-})));
-const errors = (out.errors || []).filter((e) => e.severity === 'error');
-if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
-const vaultArt = out.contracts['RelayVault.sol'].RelayVault;
-const tokenArt = out.contracts['TestToken.sol'].TestToken;
-const sel = (art, name) => art.evm.methodIdentifiers[
-  Object.keys(art.evm.methodIdentifiers).find((s) => s.startsWith(name + '('))];
+const artifacts = compileVault({ testTokens: true });
+const vaultArt = artifacts.RelayVault;
+const tokenArt = artifacts.TestToken;
+const sel = (art, name) => {
+  art.iface ??= new Interface(art.abi);
+  return art.iface.getFunction(name).selector.slice(2);
+};
 
 const accounts = await rpc('eth_accounts');
 const [a0, a1, a2] = accounts;
-// constructor(bytes32 networkId, address[] validators, uint64[] weights, uint64 quorum,
-//             uint32 chainIndex, uint32 chainCount, uint32 assetCount, uint64 evmChainId): one
-// validator (a0). The network id is not read by the watcher; any 32 bytes do.
-const chainId = BigInt(await rpc('eth_chainId'));
-const ctor = word(1) + word(8 * 32) + word(10 * 32) + word(1) + word(0) + word(2) + word(2) +
-  word(chainId) + word(1) + addr(a0) + word(1) + word(1);
-const vault = (await send(a0, null, '0x' + vaultArt.evm.bytecode.object + ctor)).contractAddress;
-const token = (await send(a0, null, '0x' + tokenArt.evm.bytecode.object)).contractAddress;
+const chainId = Number(BigInt(await rpc('eth_chainId')));
+const token = (await send(a0, null, tokenArt.bytecode)).contractAddress;
+// One validator (the vectors' v1); the network id is not read by the watcher: any 32 bytes do.
+const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+const genesis = {
+  network: 'evm-chain', quorum: 1,
+  validators: [{ name: 'v1', weight: 1, pubkey: '0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798' }],
+  chains: [{ name: 'alpha', chain_id: chainId, kind: 'evm', finality: { confirmations: 2 },
+             vault: getCreateAddress({ from: a0, nonce: await provider.getTransactionCount(a0, 'pending') }) },
+           { name: 'beta', chain_id: chainId + 1, kind: 'evm', vault: '0x' + '22'.repeat(20), finality: { confirmations: 2 } }],
+  assets: [{ id: 'ETH', decimals: 18, tokens: { alpha: { address: '0x' + '00'.repeat(20), decimals: 18 } } },
+           { id: 'USDC', decimals: 6, tokens: { alpha: { address: token, decimals: 6 } } }],
+};
+const { address: vault } = await deployVault({ provider, genesis, networkId: '0x' + '00'.repeat(31) + '01', chainName: 'alpha',
+                                               from: a0, artifact: vaultArt });
+provider.destroy();
 await send(a1, token, '0x' + sel(tokenArt, 'mint') + addr(a1) + word(1000_000000n));
 await send(a1, token, '0x' + sel(tokenArt, 'approve') + addr(vault) + word(250_000000n));
 

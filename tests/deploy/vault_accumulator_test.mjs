@@ -1,0 +1,177 @@
+// The vault's event accumulator (docs/contract.md "Event accumulator", docs/node.md "The vault
+// contract") against an independent fold of the logs (ethers solidityPacked + keccak256), at
+// every block, read by number and by EIP-1898 block hash; and deploy/lib/vault.mjs deriving
+// every constructor argument from a genesis. On a real anvil.
+// Run: node tests/deploy/vault_accumulator_test.mjs   (CTest label "contract").
+import { AbiCoder, JsonRpcProvider, ZeroHash, getAddress, getCreateAddress, keccak256, solidityPacked, toUtf8Bytes } from 'ethers';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { compileVault, deployVault } from '../../deploy/lib/vault.mjs';
+import {
+  Chain, ZERO_ADDRESS, account, callData, certify, claimData, commitData, commitment, encode, hex, leaf, unhex, vectors,
+  withdrawalTree,
+} from './harness.mjs';
+
+const certVectors = vectors('certificate_vectors.json');
+const keys = certVectors.keys;
+const networkId = hex(Buffer.alloc(32, 0x77));
+
+let chain;
+let provider;
+let artifacts;
+let accounts;
+let vault;
+let usdc;  // TestToken (6 decimals)
+let rt;    // ReentrantToken
+let genesis;
+let deployBlock;  // the vault's: its state there is (0, 0)
+
+const V = (name, types, values) => callData(artifacts.RelayVault, name, types, values);
+const B = (name, types, values) => callData(artifacts.BasicToken, name, types, values);
+const R = (name, types, values) => callData(artifacts.ReentrantToken, name, types, values);
+
+before(async () => {
+  artifacts = compileVault({ testTokens: true });
+  chain = await Chain.start();
+  accounts = chain.accounts;
+  provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, polling: true });
+  usdc = await chain.deploy(artifacts.TestToken);
+  rt = await chain.deploy(artifacts.ReentrantToken);
+  // This anvil is chain "beta" (index 1) of a two-chain genesis; alpha is elsewhere.
+  genesis = JSON.parse(certVectors.genesis);
+  genesis.chains[1].chain_id = Number(chain.chainId);
+  genesis.assets = [
+    { id: 'ETH', decimals: 18, tokens: { alpha: { address: ZERO_ADDRESS, decimals: 18 }, beta: { address: ZERO_ADDRESS, decimals: 18 } } },
+    { id: 'ALPHA', decimals: 8, tokens: { alpha: { address: '0x' + '99'.repeat(20), decimals: 8 } } },
+    { id: 'USDC', decimals: 6, tokens: { beta: { address: usdc, decimals: 6 } } },
+    { id: 'RT', decimals: 12, tokens: { beta: { address: rt, decimals: 18 } } },
+  ];
+});
+
+after(() => { provider?.destroy(); chain?.stop(); });
+
+test('deployVault derives every constructor argument from the genesis, and refuses an address the genesis does not name', async () => {
+  const from = accounts[0];
+  const nonce = await provider.getTransactionCount(from, 'pending');
+  genesis.chains[1].vault = '0x' + '12'.repeat(20);
+  await assert.rejects(deployVault({ provider, genesis, networkId, chainName: 'beta', from, artifact: artifacts.RelayVault }),
+                       /genesis chains\[1\]\.vault: 0x1212.* is not where .* would deploy the vault now \(0x/);
+  await assert.rejects(deployVault({ provider, genesis, networkId, chainName: 'gamma', from }),
+                       /genesis chains: no chain named "gamma" \(alpha, beta\)/);
+  assert.equal(await provider.getTransactionCount(from, 'pending'), nonce, 'nothing was sent');
+  genesis.chains[1].vault = getCreateAddress({ from, nonce }).toLowerCase();
+  const deployed = await deployVault({ provider, genesis, networkId, chainName: 'beta', from, artifact: artifacts.RelayVault });
+  vault = deployed.address;
+  deployBlock = deployed.receipt.blockNumber;
+  assert.equal(vault, getAddress(genesis.chains[1].vault));
+  const get = async (name, types = [], values = []) => chain.call(vault, V(name, types, values));
+  // The validators' addresses from their compressed public keys, as the vectors list them.
+  assert.equal(await get('validators'), hex(encode(['address[]'], [keys.map((k) => k.address)])));
+  for (const k of keys) assert.equal(BigInt(await get('validatorWeight', ['address'], [k.address])), 1n);
+  assert.deepEqual(await Promise.all(['networkId', 'quorum', 'chainIndex', 'chainCount', 'assetCount'].map((n) => get(n))),
+                   [networkId, 3, 1, 2, 4].map((v) => typeof v === 'string' ? v : hex(encode(['uint256'], [v]))));
+  // This chain's tokens, in genesis asset order (ALPHA has none here), with both decimals.
+  assert.equal(await get('tokens'), hex(encode(['address[]'], [[ZERO_ADDRESS, usdc, rt]])));
+  const info = (t) => get('tokenInfo', ['address'], [t]);
+  assert.equal(await info(usdc), hex(encode(['bool', 'uint8', 'uint8', 'uint128'], [true, 6, 6, 0])));
+  assert.equal(await info(rt), hex(encode(['bool', 'uint8', 'uint8', 'uint128'], [true, 18, 12, 0])));
+  assert.equal(await info('0x' + '99'.repeat(20)), hex(encode(['bool', 'uint8', 'uint8', 'uint128'], [false, 0, 0, 0])));
+});
+
+// docs/contract.md "Event accumulator", from the logs alone.
+const coder = AbiCoder.defaultAbiCoder();
+const topic = (sig) => keccak256(toUtf8Bytes(sig));
+const DEPOSITED = topic('Deposited(address,bytes32,address,uint256)');
+const REQUESTED = topic('WithdrawalRequested(bytes32,string,uint128,uint64,address)');
+const CLAIMED = topic('WithdrawalClaimed(bytes32,address,address,uint256)');
+/// The record a log adds to the accumulator (null: a log that is not a relay event).
+function record(log) {
+  if (log.topics[0] === DEPOSITED) {
+    return solidityPacked(['uint8', 'address', 'bytes32', 'uint256'],
+                          [1, getAddress('0x' + log.topics[1].slice(26)), log.topics[2], BigInt(log.data)]);
+  }
+  if (log.topics[0] === REQUESTED) {
+    const [asset, amount, recipient] = coder.decode(['string', 'uint128', 'address'], log.data);
+    const id = toUtf8Bytes(asset);
+    return solidityPacked(['uint8', 'bytes32', 'uint128', 'uint64', 'address', 'uint8', 'bytes'],
+                          [2, log.topics[1], amount, BigInt(log.topics[2]), recipient, id.length, id]);
+  }
+  if (log.topics[0] === CLAIMED) return solidityPacked(['uint8', 'bytes32'], [3, log.topics[1]]);
+  return null;
+}
+
+test('eventState folds every Deposited, WithdrawalRequested and WithdrawalClaimed, at every block, by number and by hash', async () => {
+  const [a1, a2, a3] = accounts.slice(1, 4);
+  const send = (from, to, data, value) => chain.send(from, to, data, value);
+  const request = (asset, amount, dest, to) =>
+    V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'], [asset, amount, dest, to]);
+  const depositToken = (t, amount, acc) => V('depositToken', ['address', 'uint256', 'bytes32'], [t, amount, acc]);
+  await send(a1, usdc, B('mint', ['address', 'uint256'], [a1, 10n ** 12n]));
+  await send(a1, usdc, B('approve', ['address', 'uint256'], [vault, 10n ** 12n]));
+  await send(a1, vault, V('deposit', ['bytes32'], [account(a1)]), 3n * 10n ** 18n);
+
+  // Several events in one block, in transaction order.
+  await chain.rpc('evm_setAutomine', [false]);
+  const batch = [
+    [a1, vault, depositToken(usdc, 250_000000n, hex(Buffer.alloc(32, 0xab)))],
+    [a2, vault, request('USDC', 5n, 1, a3)],
+    [a1, vault, request('e', (1n << 128n) - 1n, (1n << 64n) - 1n, a2)],  // extreme widths
+    [a3, vault, request('x'.repeat(32), 1n, 31337, a1)],
+    [a2, vault, V('deposit', ['bytes32'], [account(a3)]), 1n],
+  ];
+  const hashes = [];
+  for (const [from, to, data, value = 0n] of batch) {
+    hashes.push(await chain.rpc('eth_sendTransaction', [{ from, to, data, value: '0x' + value.toString(16), gas: '0x100000' }]));
+  }
+  await chain.rpc('evm_mine');
+  await chain.rpc('evm_setAutomine', [true]);
+  for (const h of hashes) assert.equal((await chain.receiptOf(h)).status, '0x1');
+  await send(a1, usdc, B('mint', ['address', 'uint256'], [a2, 1n]));  // a block without vault events
+  // A refused deposit changes nothing.
+  await chain.expectRevert(vault, V('deposit', ['bytes32'], [account(a1)]), 'ZeroAmount()', [], [], { from: a1 });
+
+  // The reentrant token asks for a withdrawal from inside transferFrom (before the outer
+  // Deposited) and from inside a claim's transfer (after the outer WithdrawalClaimed): the
+  // accumulator follows the logs' order in both.
+  await send(a1, rt, R('mint', ['address', 'uint256'], [a1, 10n ** 20n]));
+  await send(a1, rt, R('approve', ['address', 'uint256'], [vault, 10n ** 20n]));
+  await send(a1, rt, R('arm', ['address', 'bytes', 'bool'], [vault, request('RT', 9n, 31337, a1), true]));
+  await send(a1, vault, depositToken(rt, 10n ** 18n, account(a1)));
+  const t = withdrawalTree([leaf('n', a3, ZERO_ADDRESS, 10n ** 18n), leaf('u', a3, usdc, 100n), leaf('r', a2, rt, 10n ** 6n)]);
+  const c = commitment(networkId, 0, [undefined, t.root], { assets: 4 });  // this chain is index 1
+  await send(a1, vault, commitData(artifacts.RelayVault, c, certify(c, keys.slice(0, 3))));
+  for (const p of t.proofs) await send(a2, vault, claimData(artifacts.RelayVault, 0, p));
+  const latest = Number(await chain.rpc('eth_blockNumber'));
+
+  const logs = await chain.rpc('eth_getLogs', [{ address: vault, fromBlock: '0x0', toBlock: 'latest' }]);
+  const records = logs.map((l) => ({ block: Number(l.blockNumber), bytes: record(l), topic0: l.topics[0] }))
+    .filter((r) => r.bytes !== null);
+  // Every relay event of the sequence, in log order: the reentrant requests inside the token
+  // deposit (before its Deposited) and inside the RT claim (after its WithdrawalClaimed).
+  const claims = t.proofs.flatMap((p) => p.leaf.token === rt ? [CLAIMED, REQUESTED] : [CLAIMED]);
+  assert.deepEqual(records.map((r) => r.topic0), [DEPOSITED, DEPOSITED, REQUESTED, REQUESTED, REQUESTED, DEPOSITED,
+                                                  REQUESTED, DEPOSITED, ...claims]);
+  // The record lengths of the table: 85, 78 + len(asset), 33.
+  const lengths = logs.filter((l) => record(l) !== null).map((l) => l.topics[0] === DEPOSITED ? 85 : l.topics[0] === CLAIMED
+    ? 33 : 78 + toUtf8Bytes(coder.decode(['string', 'uint128', 'address'], l.data)[0]).length);
+  assert.deepEqual(records.map((r) => unhex(r.bytes).length), lengths);
+  assert.deepEqual(lengths.filter((n, i) => records[i].topic0 === REQUESTED), [78 + 4, 78 + 1, 78 + 32, 78 + 2, 78 + 2]);
+
+  let acc = ZeroHash;
+  let count = 0;
+  let next = 0;
+  for (let b = deployBlock; b <= latest; ++b) {
+    for (; next < records.length && records[next].block <= b; ++next) {
+      acc = keccak256(solidityPacked(['bytes32', 'bytes'], [acc, records[next].bytes]));
+      ++count;
+    }
+    const want = hex(encode(['uint64', 'bytes32'], [count, acc]));
+    const block = await chain.rpc('eth_getBlockByNumber', ['0x' + b.toString(16), false]);
+    const data = V('eventState', [], []);
+    assert.equal(await chain.call(vault, data, { block: '0x' + b.toString(16) }), want, `block ${b} by number`);
+    assert.equal(await chain.call(vault, data, { block: { blockHash: block.hash } }), want, `block ${b} by hash`);
+    assert.equal(await chain.call(vault, data, { block: { blockHash: block.hash, requireCanonical: true } }), want);
+  }
+  assert.equal(next, records.length, 'every record folded');
+  assert.equal(count, 12);
+});
