@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { compileVault, deployVault } from '../../deploy/lib/vault.mjs';
 import {
-  Chain, ZERO_ADDRESS, account, callData, certify, claimData, commitData, commitment, encode, hex, leaf, unhex, vectors,
-  withdrawalTree,
+  Chain, ZERO_ADDRESS, account, callData, certify, claimData, commitData, commitment, constructorArgs, encode, hex, leaf,
+  unhex, vectors, withdrawalTree,
 } from './harness.mjs';
 
 const certVectors = vectors('certificate_vectors.json');
@@ -174,4 +174,25 @@ test('eventState folds every Deposited, WithdrawalRequested and WithdrawalClaime
   }
   assert.equal(next, records.length, 'every record folded');
   assert.equal(count, 12);
+});
+
+test('the example of docs/contract.md "Event accumulator": the vault reaches its three values', async () => {
+  // A fresh vault (chain index 0, two chains, two assets) with the native coin listed.
+  const fresh = await chain.deploy(artifacts.RelayVault, constructorArgs({
+    networkId, validators: keys.map((k) => k.address), weights: [1, 1, 1, 1], quorum: 3, chainId: chain.chainId,
+    tokens: [[ZERO_ADDRESS, 18, 18]],
+  }));
+  const [a0, , a2, a3] = accounts;
+  const state = () => chain.call(fresh, V('eventState', [], []));
+  const want = (count, acc) => hex(encode(['uint64', 'bytes32'], [count, acc]));
+  assert.equal(await state(), want(0, ZeroHash));
+  await chain.send(a0, fresh, V('deposit', ['bytes32'], [account(a0)]), 2n * 10n ** 18n);
+  assert.equal(await state(), want(1, '0x2dbcbaff38b29f7081e7fe77edfb126c495851df566b6629f9ad827843a5e2c6'));
+  await chain.send(a0, fresh, V('requestWithdrawal', ['string', 'uint128', 'uint64', 'address'], ['ETH', 5n * 10n ** 17n, 31338, a2]));
+  assert.equal(await state(), want(2, '0x6dbce876ae28d9d79bb7f3f8a74cba7de5d618068c044b6a8b4042cdfc28bdac'));
+  const t = withdrawalTree([{ id: '0x' + 'ab'.repeat(32), recipient: a3, token: ZERO_ADDRESS, amount: '1' }]);
+  const c = commitment(networkId, 0, [t.root]);
+  await chain.send(a0, fresh, commitData(artifacts.RelayVault, c, certify(c, keys.slice(0, 3))));
+  await chain.send(a0, fresh, claimData(artifacts.RelayVault, 0, t.proofs[0]));
+  assert.equal(await state(), want(3, '0xc1e849edd0e3c63a18d1351aef10c7ef77ae71358219bb2dca73630e7de92efd'));
 });
