@@ -425,7 +425,9 @@ contract RelayVault is ReentrancyGuardTransient {
         epoch = uint64(e);
     }
 
-    /// The 32-byte word of `c` at byte `at`. REQUIRES: at + 32 <= c.length.
+    /// The 32-byte word of `c` at byte `at`. REQUIRES: at + 32 <= c.length. By hand: abi.decode
+    /// would copy every array into memory, and the point is to hash the bytes as they were signed
+    /// and read only these few words.
     function _word(bytes calldata c, uint256 at) private pure returns (uint256 w) {
         assembly {
             w := calldataload(add(c.offset, at))
@@ -540,6 +542,8 @@ contract RelayVault is ReentrancyGuardTransient {
         emit Deposited(token, account, msg.sender, amount);
     }
 
+    /// The vault's balance of `token`. By hand: OpenZeppelin has no balanceOf that fails softly,
+    /// and a plain IERC20.balanceOf on an address without code reverts with no reason.
     function _balanceOf(address token) private view returns (uint256) {
         (bool ok, bytes memory ret) = token.staticcall(abi.encodeCall(IERC20.balanceOf, (address(this))));
         if (!ok || ret.length < 32) revert NotAContract(token);
