@@ -1,4 +1,4 @@
-#include "canonical_state/wire.h"
+#include "wire/wire.h"
 
 #include "proto/relay.pb.h"
 

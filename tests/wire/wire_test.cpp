@@ -1,7 +1,7 @@
 // The protobuf conversions: round trips, and specific errors for malformed messages.
 #include <gtest/gtest.h>
 
-#include "canonical_state/wire.h"
+#include "wire/wire.h"
 #include "proto/relay.pb.h"
 #include "tests/support/fixture.h"
 #include "vault/sha256.h"
