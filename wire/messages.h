@@ -194,7 +194,8 @@ using PeerMessage = std::variant<PeerSignature, PeerCertificate, PeerStatus, Cer
 
 // ---- codecs -------------------------------------------------------------------------------
 
-/// One AdapterMessage from an adapter serving genesis.chains[chain_index]. Refuses (code
+/// One AdapterMessage from an adapter serving genesis.chains[chain_index]
+/// (REQUIRES: chain_index < genesis.chains.size()). Refuses (code
 /// malformed, oversized or bad_event) as the header comment says; an event that is malformed or
 /// names another chain is bad_event.
 Decoded<AdapterMessage> decode_adapter_message(std::span<const uint8_t> bytes,
