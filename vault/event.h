@@ -43,6 +43,8 @@ struct Event {
 
   // withdrawal_claimed
   Hash32 withdrawal_id;
+
+  bool operator==(const Event&) const = default;
 };
 
 /// SHA-256 over a canonical, injective encoding of every field of the event (docs/state.md):

@@ -10,6 +10,7 @@ namespace relay::cli {
 void add_replay_command(CLI::App& app);
 void add_state_commands(CLI::App& app);       // relay/cli/state_commands.cpp: solvency, receipts
 void add_keygen_command(CLI::App& app);       // relay/cli/keygen_command.cpp
+void add_curve_keygen_command(CLI::App& app); // relay/cli/curve_keygen_command.cpp
 void add_verify_cert_command(CLI::App& app);  // relay/cli/verify_cert_command.cpp
 void add_proof_commands(CLI::App& app);       // relay/cli/proof_commands.cpp: proof, verify-proof
 void add_commitment_commands(CLI::App& app);  // commitment, withdrawal-proof, verify-withdrawal

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   relay::cli::add_proof_commands(app);
   relay::cli::add_commitment_commands(app);
   relay::cli::add_keygen_command(app);
+  relay::cli::add_curve_keygen_command(app);
   relay::cli::add_verify_cert_command(app);
   relay::cli::add_watch_command(app);
   try {

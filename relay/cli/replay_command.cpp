@@ -10,7 +10,6 @@
 #include "canonical_state/canonical_state.h"
 #include "storage/background_writer.h"
 #include "storage/worker.h"
-#include "canonical_state/event_log.h"
 #include "proofs/commitment_json.h"
 #include "proofs/epoch_committer.h"
 #include "relay/cli/commands.h"
@@ -18,6 +17,7 @@
 #include "relay/cli/util.h"
 #include "storage/kv_store.h"
 #include "vault/genesis.h"
+#include "wire/event_log.h"
 
 namespace relay::cli {
 namespace {

@@ -8,10 +8,10 @@
 
 #include "adapters/evm/rpc_client.h"
 #include "adapters/evm/watcher.h"
-#include "canonical_state/event_log.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/util.h"
 #include "vault/genesis.h"
+#include "wire/event_log.h"
 
 namespace relay::cli {
 namespace {

@@ -7,10 +7,10 @@
 #include <random>
 
 #include "adapters/evm/vault_log.h"
-#include "canonical_state/event_log.h"
 #include "tests/adapters/abi_log.h"
 #include "tests/adapters/test_genesis.h"
 #include "vault/sha256.h"
+#include "wire/event_log.h"
 
 namespace relay::evm {
 namespace {

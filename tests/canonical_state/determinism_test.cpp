@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
-#include "canonical_state/event_log.h"
 #include "storage/kv_store.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/workload.h"
 #include "vault/genesis.h"
+#include "wire/event_log.h"
 
 namespace relay {
 namespace {

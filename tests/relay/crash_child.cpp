@@ -24,10 +24,10 @@
 #include "storage/background_writer.h"
 #include "storage/worker.h"
 #include "canonical_state/codec.h"
-#include "canonical_state/event_log.h"
 #include "proofs/epoch_committer.h"
 #include "storage/kv_store.h"
 #include "vault/genesis.h"
+#include "wire/event_log.h"
 
 namespace {
 

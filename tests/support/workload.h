@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
-#include "canonical_state/event_log.h"
 #include "vault/event.h"
 #include "vault/types.h"
 #include "vault/vault.h"
+#include "wire/event_log.h"
 
 namespace relay::testing {
 

@@ -1,4 +1,4 @@
-#include "canonical_state/event_log.h"
+#include "wire/event_log.h"
 
 #include <nlohmann/json.hpp>
 

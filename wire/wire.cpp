@@ -1,4 +1,8 @@
-#include "canonical_state/wire.h"
+#include "wire/wire.h"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "proto/relay.pb.h"
 
@@ -23,6 +27,21 @@ Result<std::string> amount_field(const std::string& s, const char* field) {
 template <class T>
 std::string to_bytes(const T& v) {
   return std::string(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size());
+}
+
+// The chain id of a withdrawal's destination: a genesis chain's, or the n of "chain_id:<n>",
+// the name event_from_proto gives a destination the genesis does not know (so such an event,
+// which the state machine rejects, still travels the wire unchanged).
+std::optional<uint64_t> dest_chain_id(const std::string& name, const Genesis& genesis) {
+  if (auto i = genesis.chain_index(name)) return genesis.chains[*i].chain_id.value;
+  constexpr std::string_view kPrefix = "chain_id:";
+  if (!name.starts_with(kPrefix)) return std::nullopt;
+  std::string_view digits = std::string_view(name).substr(kPrefix.size());
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  if (std::to_string(v) != digits) return std::nullopt;  // one spelling per id: no "chain_id:07"
+  return v;
 }
 
 }  // namespace
@@ -105,13 +124,15 @@ Result<void> event_to_proto(const Event& e, const Genesis& genesis, wire::ChainE
       break;
     }
     case EventType::withdrawal_request: {
-      auto dest = genesis.chain_index(e.dest_chain);
-      if (!dest) return fail("dest_chain: \"" + e.dest_chain + "\" is not a genesis chain");
+      auto dest = dest_chain_id(e.dest_chain, genesis);
+      if (!dest)
+        return fail("dest_chain: \"" + e.dest_chain +
+                    "\" is neither a genesis chain nor \"chain_id:<n>\"");
       auto* w = out.mutable_withdrawal_request();
       w->set_account(to_bytes(e.account));
       w->set_asset(e.asset);
       w->set_amount(e.amount);
-      w->set_dest_chain_id(genesis.chains[*dest].chain_id.value);
+      w->set_dest_chain_id(*dest);
       w->set_recipient(to_bytes(e.recipient));
       break;
     }

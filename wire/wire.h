@@ -1,6 +1,7 @@
-// Conversions between the wire schema (proto/relay.proto) and the domain types: the only place
-// protobuf types meet the rest of the code (STYLE.md, point 3). Each refuses malformed input
-// (wrong byte lengths, bad amounts, chains the genesis does not know) with a specific error.
+// Conversions between the wire schema's events (proto/relay.proto ChainEvent, EpochBatch) and
+// the domain types; with wire/messages.h, the only place protobuf types meet the rest of the
+// code (STYLE.md, point 3). Each refuses malformed input (wrong byte lengths, bad amounts,
+// chains the genesis does not know) with a specific error.
 #pragma once
 
 #include <vector>
@@ -21,7 +22,8 @@ namespace relay {
 /// "chain_id:<n>", which no genesis chain name can be, so the state machine rejects it with
 /// `unknown_chain`.
 Result<Event> event_from_proto(const wire::ChainEvent& msg, const Genesis& genesis);
-/// The event for the wire; its chain (and destination) must be genesis chains.
+/// The event for the wire. Its chain must be a genesis chain; a withdrawal's destination a
+/// genesis chain or "chain_id:<n>" (as event_from_proto names an unknown one).
 Result<void> event_to_proto(const Event& e, const Genesis& genesis, wire::ChainEvent& out);
 
 struct EpochBatchData {

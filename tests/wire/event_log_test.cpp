@@ -1,9 +1,9 @@
 // The JSON-lines event log: well-formed lines parse; each malformed field is refused naming it.
 #include <gtest/gtest.h>
 
-#include "canonical_state/event_log.h"
 #include "tests/support/fixture.h"
 #include "vault/sha256.h"
+#include "wire/event_log.h"
 
 namespace relay {
 namespace {

@@ -1,11 +1,11 @@
 // The protobuf conversions: round trips, and specific errors for malformed messages.
 #include <gtest/gtest.h>
 
-#include "canonical_state/wire.h"
 #include "proto/relay.pb.h"
 #include "tests/support/fixture.h"
 #include "vault/sha256.h"
 #include "vault/vault.h"
+#include "wire/wire.h"
 
 namespace relay {
 namespace {
@@ -58,6 +58,25 @@ TEST(Wire, UnknownDestinationBecomesUnknownChainForTheRules) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->dest_chain, "chain_id:777");
   EXPECT_FALSE(g.chain_index(e->dest_chain));
+}
+
+TEST(Wire, UnknownDestinationTravelsAsItsChainId) {
+  Genesis g = test_genesis();
+  Event e = withdraw("alpha", 4, 2, account(1), "USDC", "5", "chain_id:777");
+  wire::ChainEvent msg;
+  ASSERT_TRUE(event_to_proto(e, g, msg));
+  EXPECT_EQ(msg.withdrawal_request().dest_chain_id(), 777u);
+  auto back = event_from_proto(msg, g);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(identity(*back), identity(e));
+  for (const char* bad : {"chain_id:", "chain_id:07", "chain_id:x", "delta", "chain_id:-1",
+                          "chain_id:18446744073709551616"}) {
+    e.dest_chain = bad;
+    auto r = event_to_proto(e, g, msg);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message, std::string("dest_chain: \"") + bad +
+                                     "\" is neither a genesis chain nor \"chain_id:<n>\"");
+  }
 }
 
 TEST(Wire, BatchErrorsNameTheEventIndex) {
