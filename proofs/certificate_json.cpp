@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "proofs/commitment_json.h"
+#include "vault/json_strict.h"
 
 namespace relay {
 namespace {
@@ -23,8 +24,9 @@ std::string certificate_to_json(const Certificate& cert) {
 }
 
 Result<Certificate> certificate_from_json(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail("certificate: not valid JSON");
+  auto doc = parse_json_strict(text, "certificate");
+  if (!doc) return std::unexpected(doc.error());
+  const json& j = *doc;
   if (!j.is_object()) return fail("certificate: must be a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();

@@ -5,6 +5,7 @@
 
 #include "proofs/secp256k1.h"
 #include "proofs/secret_file.h"
+#include "vault/json_strict.h"
 
 namespace relay {
 namespace {
@@ -58,9 +59,18 @@ Result<ValidatorKey> load_key_file(const std::string& path) {
   std::string text = std::move(*read);
 
   using json = nlohmann::json;
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Strict: a repeated "secret_key" must not silently pick one of two keys. The error never
+  // quotes the input (json_strict.h), so the secret cannot reach a log through it.
+  auto parsed = parse_json_strict(text, "key file " + path);
   wipe(text);
-  if (j.is_discarded() || !j.is_object()) return fail(where + "not a JSON object");
+  if (!parsed) return std::unexpected(parsed.error());
+  json& j = *parsed;
+  if (!j.is_object()) return fail(where + "not a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k != "type" && k != "version" && k != "secret_key" && k != "public_key" && k != "address")
+      return fail(where + "\"" + k + "\": unknown field");
+  }
   auto str = [&](const char* k) -> const std::string* {
     auto it = j.find(k);
     return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;

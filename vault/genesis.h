@@ -27,9 +27,12 @@ struct Validator {
   uint64_t weight = 0;
 };
 
+/// When a block is final (docs/node.md "Genesis additions"): exactly one of the three is set.
 struct Finality {
-  bool finalized_tag = false;  // use the chain's "finalized" block tag
-  uint64_t confirmations = 0;  // otherwise: this many blocks on top
+  bool finalized_tag = false;  // {"tag": "finalized"}: the chain's "finalized" block tag
+  uint64_t confirmations = 0;  // {"confirmations": N}, N >= 1: N blocks on top of it
+  bool instant = false;        // {"instant": true}: every block is final when it appears
+                               // (confirmations is then 0: the head block itself is final)
 };
 
 struct ChainConfig {
@@ -38,6 +41,7 @@ struct ChainConfig {
   std::string kind;  // "evm"
   Address vault;
   Finality finality;
+  uint64_t start_block = 0;  // the first block that can hold vault events (its deployment)
 };
 
 struct TokenConfig {
@@ -57,12 +61,25 @@ struct AssetConfig {
   }
 };
 
+/// The epoch schedule (docs/node.md "Epochs and the cut"): epoch e (from 0) ends at chain time
+/// T_e = start_time + (e + 1) * seconds.
+struct EpochSchedule {
+  uint64_t start_time = 0;  // unix seconds, chain time
+  uint64_t seconds = 0;     // an epoch's length in seconds, >= 1
+  /// T_e in unix seconds; nullopt when it does not fit in 64 bits (no such epoch ever ends).
+  std::optional<uint64_t> end_time(uint64_t epoch) const;
+  bool operator==(const EpochSchedule&) const = default;
+};
+
 struct Genesis {
   std::string network;
   uint64_t quorum = 0;
   std::vector<Validator> validators;
   std::vector<ChainConfig> chains;  // genesis order is the canonical event order
   std::vector<AssetConfig> assets;
+  /// "epochs": optional for the offline tools (relayctl replay numbers its batches itself);
+  /// relayd refuses a genesis without it.
+  std::optional<EpochSchedule> epochs;
   Hash32 network_id;  // SHA-256 of the file's bytes
 
   std::optional<size_t> chain_index(std::string_view name) const;
@@ -70,8 +87,10 @@ struct Genesis {
   std::optional<size_t> asset_index(std::string_view id) const;
 };
 
-/// Parses and validates a genesis file's text. The error names the field (as a JSON path,
-/// "chains[1].vault") and the reason.
+/// Parses and validates a genesis file's text (docs/node.md "Genesis additions", docs/proofs.md
+/// "Genesis and network id"): strict JSON (a repeated key or a syntax error is refused, the
+/// latter with its line and column), every object's unknown fields refused. The error is
+/// "genesis: <JSON path>: <reason>" ("genesis: chains[1].vault: must be 0x and 20 bytes of hex").
 Result<Genesis> parse_genesis(std::string_view text);
 
 }  // namespace relay

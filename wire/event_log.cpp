@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vault/json_strict.h"
+
 namespace relay {
 namespace {
 
@@ -77,8 +79,9 @@ struct Fields {
 }  // namespace
 
 Result<LogLine> parse_event_line(std::string_view line) {
-  json obj = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (obj.is_discarded()) return fail("line: not valid JSON");
+  auto parsed = parse_json_strict(line, "");
+  if (!parsed) return std::unexpected(parsed.error());
+  const json& obj = *parsed;
   if (!obj.is_object()) return fail("line: must be a JSON object");
   Fields f{obj, {}};
   std::string type = f.string("type");

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vault/json_strict.h"
+
 namespace relay::evm {
 namespace {
 
@@ -68,8 +70,10 @@ class Call {
       body.error().message = body.error().message + " (" + method_ + ")";
       return std::unexpected(body.error());
     }
-    json resp = json::parse(*body, nullptr, /*allow_exceptions=*/false);
-    if (resp.is_discarded()) return malformed("the answer is not JSON");
+    // Strict: an answer with a repeated key ("result" twice) is malformed, not read one way.
+    auto parsed = parse_json_strict(*body, "the answer");
+    if (!parsed) return malformed(parsed.error().message);
+    json resp = std::move(*parsed);
     if (!resp.is_object()) return malformed("the answer is not a JSON object");
     auto id = resp.find("id");
     if (id == resp.end() || !id->is_number_unsigned() || id->get<uint64_t>() != id_)

@@ -15,5 +15,6 @@ void add_verify_cert_command(CLI::App& app);  // relay/cli/verify_cert_command.c
 void add_proof_commands(CLI::App& app);       // relay/cli/proof_commands.cpp: proof, verify-proof
 void add_commitment_commands(CLI::App& app);  // commitment, withdrawal-proof, verify-withdrawal
 void add_watch_command(CLI::App& app);        // relay/cli/watch_command.cpp
+void add_network_id_command(CLI::App& app);   // relay/cli/network_id_command.cpp
 
 }  // namespace relay::cli

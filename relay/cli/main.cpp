@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   relay::cli::add_curve_keygen_command(app);
   relay::cli::add_verify_cert_command(app);
   relay::cli::add_watch_command(app);
+  relay::cli::add_network_id_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

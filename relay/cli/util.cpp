@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "vault/json_strict.h"
+
 namespace relay::cli {
 
 Result<std::string> read_file(const std::string& path) {
@@ -21,9 +23,7 @@ Result<std::string> read_file(const std::string& path) {
 Result<nlohmann::json> read_json_file(const std::string& path) {
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(path + ": not JSON");
-  return j;
+  return parse_json_strict(*text, path);
 }
 
 Result<std::optional<Hash32>> parse_root_option(const std::string& value) {

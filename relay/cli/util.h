@@ -15,7 +15,8 @@ namespace relay::cli {
 /// The whole file, or an error naming it and the reason.
 Result<std::string> read_file(const std::string& path);
 
-/// The file parsed as JSON, or an error naming it ("F: not JSON: ...").
+/// The file parsed as strict JSON (vault/json_strict.h), or an error naming it ("F: not valid
+/// JSON at line 3, column 7: ...", "F: leaf.amount: repeated key").
 Result<nlohmann::json> read_json_file(const std::string& path);
 
 /// An optional `--root 0x..` option: nullopt when empty, an error when not 32 bytes of hex.

@@ -44,7 +44,9 @@ TEST(RpcClientTest, MalformedAnswersAreErrorsNamingTheField) {
     const char* body;
     const char* expect;
   } cases[] = {
-      {"not json", "eth_blockNumber: the answer is not JSON"},
+      {"not json", "eth_blockNumber: the answer: not valid JSON at column 2: syntax error"},
+      {R"({"jsonrpc":"2.0","id":1,"result":"0x1","result":"0x2"})",
+       "eth_blockNumber: the answer: result: repeated key"},
       {"[1]", "not a JSON object"},
       {R"({"jsonrpc":"2.0","id":99,"result":"0x1"})", "id is not the request's"},
       {R"({"jsonrpc":"2.0","id":1})", "neither result nor error"},

@@ -216,6 +216,28 @@ TEST_F(CertificateTest, JsonRefusesAWrongHashUnknownFieldsAndNonHex) {
   EXPECT_FALSE(certificate_from_json("{"));
 }
 
+TEST_F(CertificateTest, JsonRefusesARepeatedKeyAndLocatesSyntaxErrors) {
+  // Two epochs in one commitment: a reader keeping the first and one keeping the last would
+  // see two different certificates in one file.
+  std::string text = certificate_to_json(signed_by({1, 2, 3}));
+  const size_t epoch = text.find("\"epoch\": ");
+  ASSERT_NE(epoch, std::string::npos);
+  text.insert(epoch, "\"epoch\": 8,\n    ");
+  auto r = certificate_from_json(text);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "certificate: commitment.epoch: repeated key");
+
+  std::string broken = certificate_to_json(signed_by({1, 2, 3}));
+  broken.insert(broken.find("\"signatures\""), "]");
+  auto b = certificate_from_json(broken);
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message.rfind("certificate: not valid JSON at line ", 0), 0u)
+      << b.error().message;
+  EXPECT_NE(b.error().message.find(", column 3: syntax error while parsing object key"),
+            std::string::npos)
+      << b.error().message;
+}
+
 TEST_F(CertificateTest, MatchesTheVectors) {
   json v = test::load_vector("certificate_vectors.json");
   Genesis g = test::parse_or_throw(v["genesis"].get<std::string>());

@@ -181,6 +181,36 @@ TEST(KeyFile, RefusesCorruptOrForeignFiles) {
   EXPECT_FALSE(load_key_file(dir.path()));  // a directory
 }
 
+TEST(KeyFile, RefusesARepeatedOrUnknownFieldAndNeverQuotesTheSecret) {
+  TempDir dir;
+  auto write = [&](const std::string& name, const std::string& text) {
+    const std::string p = dir.file(name);
+    { std::ofstream(p) << text; }
+    ::chmod(p.c_str(), 0600);
+    return p;
+  };
+  const std::string s7 = to_hex(test::fixed_key(7).expose_secret());
+  const std::string s8 = to_hex(test::fixed_key(8).expose_secret());
+  const std::string head = R"({"type":"relay-validator-key","version":1,)";
+  const std::string twice = write("twice", head + R"("secret_key":")" + s7 +
+                                               R"(","secret_key":")" + s8 + "\"}");
+  auto r = load_key_file(twice);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "key file " + twice + ": secret_key: repeated key");
+  const std::string extra = write("extra", head + R"("secret_key":")" + s7 + R"(","note":1})");
+  auto u = load_key_file(extra);
+  ASSERT_FALSE(u);
+  EXPECT_EQ(u.error().message, "key file " + extra + ": \"note\": unknown field");
+  // A broken file: the error says where, and holds no digit of the secret.
+  const std::string broken = write("broken", "{\n" + head.substr(1) + "\n\"secret_key\": " + s7 + "}");
+  auto b = load_key_file(broken);
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().message.find("key file " + broken + ": not valid JSON at line 3, column 1"),
+            std::string::npos)
+      << b.error().message;
+  EXPECT_EQ(b.error().message.find(s7.substr(2, 8)), std::string::npos) << b.error().message;
+}
+
 TEST(KeyFile, MutatedFilesLoadTheSameKeyOrAreRefused) {
   TempDir dir;
   const std::string good_path = dir.file("good.key");

@@ -107,7 +107,19 @@ TEST(ProofCommands, ProofFromDataFolderVerifiesOfflineAndTamperingIsRefused) {
   }
   auto junk = relayctl(f, "verify-proof --proof " + f.file("junk.json"));
   EXPECT_EQ(junk.code, 2);
-  EXPECT_NE(junk.err.find("not JSON"), std::string::npos) << junk.err;
+  EXPECT_NE(junk.err.find(f.file("junk.json") + ": not valid JSON at column 2"), std::string::npos)
+      << junk.err;
+
+  // A second "balance": nlohmann alone would keep the last one; the reader refuses the file.
+  std::string twice = p.out;
+  twice.insert(twice.find('{') + 1, "\"balance\": \"701\", ");
+  {
+    std::ofstream(f.file("twice.json")) << twice;
+  }
+  auto repeated = relayctl(f, "verify-proof --proof " + f.file("twice.json"));
+  EXPECT_EQ(repeated.code, 2);
+  EXPECT_NE(repeated.err.find(f.file("twice.json") + ": balance: repeated key"), std::string::npos)
+      << repeated.err;
 
   auto unknown = relayctl(f, "proof --data " + data + " --account " + account + " --asset DOGE");
   EXPECT_NE(unknown.code, 0);

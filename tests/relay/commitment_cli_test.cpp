@@ -208,6 +208,16 @@ TEST_F(CommitmentCli, WithdrawalProofVerifiesAgainstTheCommittedRootAndTampering
       relayctl({"verify-withdrawal", "--proof", write(dir_, "extra.json", extra.dump())});
   EXPECT_EQ(malformed.exit_code, 2);
   EXPECT_NE(malformed.err.find("unknown field"), std::string::npos) << malformed.err;
+  // A leaf with two amounts is refused, whichever one would hold.
+  std::string twice = proof.dump();
+  const std::string amount = R"("amount":"200000000")";
+  ASSERT_NE(twice.find(amount), std::string::npos) << twice;
+  twice.insert(twice.find(amount), R"("amount":"1",)");
+  const std::string twice_file = write(dir_, "twice.json", twice);
+  ProcessResult repeated = relayctl({"verify-withdrawal", "--proof", twice_file, "--root", root});
+  EXPECT_EQ(repeated.exit_code, 2);
+  EXPECT_NE(repeated.err.find(twice_file + ": leaf.amount: repeated key"), std::string::npos)
+      << repeated.err;
 }
 
 TEST_F(CommitmentCli, CertificateSignedOverAStoredCommitmentPassesVerifyCert) {

@@ -33,7 +33,7 @@ inline const char* kGenesisJson = R"({
   "chains": [
     {"name": "alpha", "chain_id": 1, "kind": "evm", "vault": "0x1000000000000000000000000000000000000001", "finality": {"tag": "finalized"}},
     {"name": "beta", "chain_id": 2, "kind": "evm", "vault": "0x2000000000000000000000000000000000000002", "finality": {"confirmations": 3}},
-    {"name": "gamma", "chain_id": 3, "kind": "evm", "vault": "0x3000000000000000000000000000000000000003", "finality": {"confirmations": 0}}
+    {"name": "gamma", "chain_id": 3, "kind": "evm", "vault": "0x3000000000000000000000000000000000000003", "finality": {"instant": true}}
   ],
   "assets": [
     {"id": "ETH", "decimals": 18, "tokens": {

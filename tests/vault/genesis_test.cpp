@@ -28,6 +28,11 @@ TEST(Genesis, ParsesTheTestGenesis) {
   EXPECT_EQ(g->chains[1].chain_id.value, 2u);
   EXPECT_TRUE(g->chains[0].finality.finalized_tag);
   EXPECT_EQ(g->chains[1].finality.confirmations, 3u);
+  EXPECT_TRUE(g->chains[2].finality.instant);
+  EXPECT_EQ(g->chains[2].finality.confirmations, 0u);
+  EXPECT_FALSE(g->chains[1].finality.instant);
+  EXPECT_EQ(g->chains[0].start_block, 0u);  // the default
+  EXPECT_FALSE(g->epochs);                  // optional; relayd requires it
   ASSERT_EQ(g->assets.size(), 2u);
   EXPECT_EQ(g->assets[1].token_on(1)->decimals, 18u);
   EXPECT_EQ(g->assets[0].token_on(2), nullptr);
@@ -46,10 +51,49 @@ TEST(Genesis, NetworkIdIsSha256OfTheFileBytes) {
   EXPECT_NE(other->network_id, g->network_id);
 }
 
-TEST(Genesis, RefusesInvalidJson) {
-  auto g = parse_genesis("{\"network\": ");
+TEST(Genesis, RefusesInvalidJsonNamingLineAndColumn) {
+  auto g = parse_genesis("{\n  \"network\": \"n\",\n  \"quorum\": 1,,\n}\n");
   ASSERT_FALSE(g);
-  EXPECT_EQ(g.error().message, "genesis: not valid JSON");
+  EXPECT_EQ(g.error().message,
+            "genesis: not valid JSON at line 3, column 15: syntax error while parsing object key "
+            "- unexpected ','; expected string literal");
+}
+
+TEST(Genesis, RefusesARepeatedKeyNamingIt) {
+  // nlohmann alone would keep the second "kind"; two readers could then disagree.
+  std::string text = test::kGenesisJson;
+  const std::string kind = R"("kind": "evm",)";
+  text.insert(text.find(kind), kind);
+  auto g = parse_genesis(text);
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().message, "genesis: chains[0].kind: repeated key");
+}
+
+TEST(Genesis, ReadsEpochsAndStartBlock) {
+  json j = good();
+  j["epochs"] = {{"start_time", 1764470000}, {"seconds", 10}};
+  j["chains"][1]["start_block"] = 4096;
+  auto g = parse_genesis(j.dump());
+  ASSERT_TRUE(g) << g.error().message;
+  ASSERT_TRUE(g->epochs);
+  EXPECT_EQ(*g->epochs, (EpochSchedule{1764470000, 10}));
+  EXPECT_EQ(g->epochs->end_time(0), 1764470010u);
+  EXPECT_EQ(g->epochs->end_time(7), 1764470080u);
+  EXPECT_EQ(g->chains[1].start_block, 4096u);
+  EXPECT_EQ(g->chains[0].start_block, 0u);
+}
+
+TEST(Genesis, EpochEndTimeRefusesOverflow) {
+  EpochSchedule s{UINT64_MAX - 25, 10};
+  EXPECT_EQ(s.end_time(0), UINT64_MAX - 15);
+  EXPECT_EQ(s.end_time(1), UINT64_MAX - 5);
+  EXPECT_EQ(s.end_time(2), std::nullopt);  // start_time + 30 > 2^64 - 1
+  EpochSchedule one{0, 1};
+  EXPECT_EQ(one.end_time(UINT64_MAX - 1), UINT64_MAX);
+  EXPECT_EQ(one.end_time(UINT64_MAX), std::nullopt);  // e + 1 overflows
+  EpochSchedule big{0, uint64_t{1} << 32};
+  EXPECT_EQ(big.end_time((uint64_t{1} << 32) - 2), ((uint64_t{1} << 32) - 1) << 32);
+  EXPECT_EQ(big.end_time(uint64_t{1} << 32), std::nullopt);  // (e + 1) * seconds overflows
 }
 
 struct BadCase {
@@ -97,7 +141,56 @@ INSTANTIATE_TEST_SUITE_P(
                 "chains[0].finality.tag: only \"finalized\" is supported"},
         BadCase{"FinalityBothWays",
                 [](json& j) { j["chains"][0]["finality"] = {{"tag", "finalized"}, {"confirmations", 2}}; },
-                "chains[0].finality: must be {\"tag\":\"finalized\"} or {\"confirmations\": n}"},
+                "chains[0].finality: must be one of {\"tag\": \"finalized\"}, {\"confirmations\": "
+                "n} with n >= 1, or {\"instant\": true}"},
+        BadCase{"FinalityUnknownForm", [](json& j) { j["chains"][0]["finality"] = {{"blocks", 2}}; },
+                "chains[0].finality: must be one of {\"tag\": \"finalized\"}, {\"confirmations\": "
+                "n} with n >= 1, or {\"instant\": true}"},
+        BadCase{"ZeroConfirmationsNamesInstant",
+                [](json& j) { j["chains"][1]["finality"] = {{"confirmations", 0}}; },
+                "chains[1].finality.confirmations: must be at least 1; for a chain whose blocks "
+                "are final when they appear, write {\"instant\": true}"},
+        BadCase{"NegativeConfirmations",
+                [](json& j) { j["chains"][1]["finality"] = {{"confirmations", -2}}; },
+                "chains[1].finality.confirmations: must be a non-negative integer"},
+        BadCase{"InstantFalse", [](json& j) { j["chains"][2]["finality"] = {{"instant", false}}; },
+                "chains[2].finality.instant: must be true (a chain without instant finality "
+                "takes {\"tag\": \"finalized\"} or {\"confirmations\": n})"},
+        BadCase{"InstantString", [](json& j) { j["chains"][2]["finality"] = {{"instant", "true"}}; },
+                "chains[2].finality.instant: must be true (a chain without instant finality "
+                "takes {\"tag\": \"finalized\"} or {\"confirmations\": n})"},
+        BadCase{"NegativeStartBlock", [](json& j) { j["chains"][0]["start_block"] = -1; },
+                "chains[0].start_block: must be a non-negative integer"},
+        BadCase{"StartBlockString", [](json& j) { j["chains"][0]["start_block"] = "0x10"; },
+                "chains[0].start_block: must be a non-negative integer"},
+        BadCase{"EpochsNotObject", [](json& j) { j["epochs"] = 10; },
+                "epochs: must be an object"},
+        BadCase{"EpochsMissingSeconds", [](json& j) { j["epochs"] = {{"start_time", 5}}; },
+                "epochs.seconds: missing"},
+        BadCase{"EpochsZeroSeconds",
+                [](json& j) { j["epochs"] = {{"start_time", 5}, {"seconds", 0}}; },
+                "epochs.seconds: must be between 1 and 18446744073709551615"},
+        BadCase{"EpochsNegativeStart",
+                [](json& j) { j["epochs"] = {{"start_time", -5}, {"seconds", 1}}; },
+                "epochs.start_time: must be a non-negative integer"},
+        BadCase{"EpochsUnknownKey",
+                [](json& j) { j["epochs"] = {{"start_time", 5}, {"seconds", 1}, {"length", 2}}; },
+                "epochs.length: unknown field"},
+        BadCase{"EpochsNeverEnd",
+                [](json& j) {
+                  j["epochs"] = {{"start_time", UINT64_MAX - 1}, {"seconds", 2}};
+                },
+                "epochs: start_time + seconds exceeds 2^64 - 1: no epoch could ever end"},
+        BadCase{"UnknownTopLevelField", [](json& j) { j["epoch"] = 1; }, "epoch: unknown field"},
+        BadCase{"UnknownChainField", [](json& j) { j["chains"][1]["startblock"] = 1; },
+                "chains[1].startblock: unknown field"},
+        BadCase{"UnknownValidatorField", [](json& j) { j["validators"][0]["power"] = 1; },
+                "validators[0].power: unknown field"},
+        BadCase{"UnknownAssetField", [](json& j) { j["assets"][0]["symbol"] = "E"; },
+                "assets[0].symbol: unknown field"},
+        BadCase{"UnknownTokenField",
+                [](json& j) { j["assets"][1]["tokens"]["beta"]["symbol"] = "U"; },
+                "assets[1].tokens.beta.symbol: unknown field"},
         BadCase{"DuplicateChainId", [](json& j) { j["chains"][1]["chain_id"] = 1; },
                 "chains[1].chain_id: duplicate chain id"},
         BadCase{"DuplicateChainName", [](json& j) { j["chains"][1]["name"] = "alpha"; },

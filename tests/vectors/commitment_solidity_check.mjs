@@ -1,4 +1,5 @@
-// Checks the vectors written by commitment_vectors.mjs against real Solidity on a real EVM:
+// Checks the vectors written by commitment_vectors.mjs (and accumulator_vectors.mjs) against
+// real Solidity on a real EVM:
 // for each vector, a contract compiled with the pinned solc rebuilds the bytes with abi.encode,
 // sha256, abi.encodePacked and ecrecover in its constructor, and returns them; the constructor
 // is run with eth_call on a local anvil (no deployment needed). Exits 0 when every byte agrees.
@@ -21,6 +22,7 @@ const load = (n) => JSON.parse(readFileSync(join(here, n), 'utf8')
 const commitments = load('commitment_vectors.json');
 const withdrawals = load('withdrawals_vectors.json');
 const certificate = load('certificate_vectors.json');
+const accumulator = load('accumulator_vectors.json');
 
 const b32 = (h) => `bytes32(hex"${h.slice(2)}")`;
 const addr = (h) => `address(bytes20(hex"${h.slice(2)}"))`;
@@ -91,6 +93,29 @@ contracts.Certificate = `${encodeCall(certificate.commitment)}
     bytes32 digest = sha256(abi.encodePacked(${b32(certificate.network_id)}, sha256(enc)));
     out = abi.encodePacked(sha256(enc), digest);
     ${certificate.signatures.map((s) => `out = abi.encodePacked(out, recoverSigner(digest, hex"${s.signature.slice(2)}"));`).join('\n    ')}`;
+
+// The vault's event accumulator (docs/node.md "The vault contract"): each step folds one record
+// with the exact Solidity types of the spec, and appends (uint64 count, bytes32 acc) to out.
+{
+  const str = (s) => JSON.stringify(s);  // an ASCII asset id as a Solidity string literal
+  const lines = ['bytes32 acc; uint64 count;'];
+  for (const { event: e } of accumulator.steps) {
+    let packed;
+    if (e.type === 'deposit') {
+      packed = `uint8(1), ${addr(e.token)}, ${b32(e.account)}, uint256(${e.amount})`;
+    } else if (e.type === 'withdrawal_request') {
+      lines.push(`{ string memory asset = ${str(e.asset)};`);
+      packed = `uint8(2), ${b32(e.account)}, uint128(${e.amount}), uint64(${e.dest_chain_id}), ` +
+               `${addr(e.recipient)}, uint8(bytes(asset).length), asset`;
+    } else {
+      packed = `uint8(3), ${b32(e.withdrawal_id)}`;
+    }
+    lines.push(`acc = keccak256(abi.encodePacked(acc, ${packed})); count += 1;`,
+               'out = abi.encodePacked(out, count, acc);');
+    if (e.type === 'withdrawal_request') lines.push('}');
+  }
+  contracts.Accumulator = lines.join('\n    ');
+}
 
 let source = '// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\n';
 for (const [name, body] of Object.entries(contracts)) {
@@ -163,6 +188,15 @@ try {
     certificate.keys.forEach((k, i) => {
       expectEq(`ecrecover of ${k.name}'s signature`, '0x' + out.slice(128 + 40 * i, 168 + 40 * i), k.address);
     });
+  }
+  {
+    let out = await run('Accumulator');
+    for (const s of accumulator.steps) {
+      expectEq(`accumulator step ${s.count} count`, BigInt('0x' + out.slice(0, 16)), BigInt(s.count));
+      expectEq(`accumulator step ${s.count} (${s.event.type})`, '0x' + out.slice(16, 80), s.accumulator);
+      out = out.slice(80);
+    }
+    expectEq('accumulator steps', out, '');
   }
 } finally {
   anvil.kill();
