@@ -9,66 +9,85 @@ namespace {
 
 using json = nlohmann::json;
 
-// A SAX pass over the text that builds nothing: it keeps, per open object, the keys seen so far
-// (nlohmann's DOM parser overwrites a repeated key, its callback parser re-scans the parent at
-// every object end, so neither can be used for this), the JSON path to the current value, and
-// where a syntax error stopped the parser. Written by hand because nlohmann has no option for
-// repeated keys.
-class KeyChecker : public nlohmann::json_sax<json> {
+// One SAX pass over the text that builds the document as nlohmann's own DOM parser does and
+// keeps, per open object, the keys seen so far; it stops at the first repeated key with its JSON
+// path, or at a syntax error with where the parser stopped. Written by hand because nlohmann
+// has no option for repeated keys: its DOM parser keeps the last, and its callback parser
+// re-scans the parent at every object's end (quadratic on an array of objects, such as an
+// eth_getLogs answer).
+class StrictBuilder : public nlohmann::json_sax<json> {
  public:
+  json root;
   std::string repeated;        // JSON path of the first repeated key, empty if none
-  size_t error_position = 0;   // characters read when the parser failed (1-based), 0 if none
+  size_t error_offset = 0;     // 0-based byte offset where the parser stopped
   std::string error_reason;    // the parser's message, without its prefix or quoted input
 
-  bool null() override { return element(); }
-  bool boolean(bool) override { return element(); }
-  bool number_integer(number_integer_t) override { return element(); }
-  bool number_unsigned(number_unsigned_t) override { return element(); }
-  bool number_float(number_float_t, const string_t&) override { return element(); }
-  bool string(string_t&) override { return element(); }
-  bool binary(binary_t&) override { return element(); }
-  bool start_object(std::size_t) override { return open(false); }
-  bool start_array(std::size_t) override { return open(true); }
+  bool null() override { return put(json(nullptr)); }
+  bool boolean(bool v) override { return put(json(v)); }
+  bool number_integer(number_integer_t v) override { return put(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return put(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return put(json(v)); }
+  bool string(string_t& v) override { return put(json(std::move(v))); }
+  bool binary(binary_t& v) override { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) override { return open(json::object()); }
+  bool start_array(std::size_t) override { return open(json::array()); }
   bool end_object() override { return close(); }
   bool end_array() override { return close(); }
 
   bool key(string_t& k) override {
     Frame& f = frames_[depth_ - 1];
+    f.key = k;
     if (!f.keys.insert(k).second) {
-      f.key = k;
       repeated = path();
       return false;
     }
-    f.key = k;
     return true;
   }
 
+  // `position` counts the bytes read, the one that made the text invalid included (the end of
+  // input counts as one). nlohmann's `last_token` is not used: it can span several tokens and
+  // would quote the input.
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& ex) override {
-    error_position = position;
+    error_offset = position == 0 ? 0 : position - 1;
     error_reason = reason_of(ex.what());
     return false;
   }
 
  private:
   struct Frame {
-    bool is_array = false;
-    size_t index = 0;  // arrays: elements begun so far
-    std::string key;   // objects: the current key
+    json* node = nullptr;  // the open object or array (stable: only its last child changes)
+    size_t index = 0;      // arrays: elements begun so far
+    std::string key;       // objects: the current key
     std::unordered_set<std::string> keys;
   };
 
-  // Every value, object or array begins an element of its parent array (if any).
-  bool element() {
-    if (depth_ > 0 && frames_[depth_ - 1].is_array) ++frames_[depth_ - 1].index;
+  // Places a value in the open container (or as the root) and returns where it now lives.
+  json* place(json&& v) {
+    if (depth_ == 0) {
+      root = std::move(v);
+      return &root;
+    }
+    Frame& f = frames_[depth_ - 1];
+    if (f.node->is_array()) {
+      ++f.index;
+      f.node->push_back(std::move(v));
+      return &f.node->back();
+    }
+    json& slot = (*f.node)[f.key];
+    slot = std::move(v);
+    return &slot;
+  }
+  bool put(json&& v) {
+    place(std::move(v));
     return true;
   }
   // Frames are reused across siblings so that each object does not allocate a new set.
-  bool open(bool is_array) {
-    element();
+  bool open(json&& container) {
+    json* node = place(std::move(container));
     if (frames_.size() == depth_) frames_.emplace_back();
     Frame& f = frames_[depth_++];
-    f.is_array = is_array;
+    f.node = node;
     f.index = 0;
     f.key.clear();
     f.keys.clear();
@@ -82,7 +101,7 @@ class KeyChecker : public nlohmann::json_sax<json> {
     std::string p;
     for (size_t d = 0; d < depth_; ++d) {
       const Frame& f = frames_[d];
-      if (f.is_array) {
+      if (f.node->is_array()) {
         p += "[" + std::to_string(f.index - 1) + "]";
       } else {
         if (!p.empty()) p += '.';
@@ -135,18 +154,13 @@ std::string position_of(std::string_view text, size_t offset) {
 
 Result<json> parse_json_strict(std::string_view text, std::string_view what) {
   const std::string prefix = what.empty() ? std::string() : std::string(what) + ": ";
-  KeyChecker checker;
-  if (!json::sax_parse(text, &checker)) {
-    if (!checker.repeated.empty()) return fail(prefix + checker.repeated + ": repeated key");
-    // The parser reports how many characters it read: the offending one is the last of them.
-    size_t offset = checker.error_position == 0 ? 0 : checker.error_position - 1;
-    return fail(prefix + "not valid JSON at " + position_of(text, offset) + ": " +
-                checker.error_reason);
+  StrictBuilder b;
+  if (!json::sax_parse(text, &b)) {
+    if (!b.repeated.empty()) return fail(prefix + b.repeated + ": repeated key");
+    return fail(prefix + "not valid JSON at " + position_of(text, b.error_offset) + ": " +
+                b.error_reason);
   }
-  // The text is valid and has no repeated key: the DOM parser cannot fail on it.
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(prefix + "not valid JSON");
-  return j;
+  return std::move(b.root);
 }
 
 }  // namespace relay

@@ -14,9 +14,10 @@ namespace relay {
 
 /// The JSON document in `text`, or an error prefixed with "<what>: " (nothing when `what` is
 /// empty):
-/// - "not valid JSON at line L, column C: <parser's reason>" (1-based; column counts
-///   characters; "at column C" alone when the text is a single line). The reason never quotes
-///   the input (a key file's secret must not reach a log).
+/// - "not valid JSON at line L, column C: <parser's reason>": the character at which the text
+///   stopped being JSON (the last of an unexpected token; one past the end for a text that
+///   ends too early). 1-based; the column counts characters; "at column C" alone when the text
+///   is one line. The reason never quotes the input (a key file's secret must not reach a log).
 /// - "<path>: repeated key", path being the JSON path of the repeated key
 ///   ("chains[1].finality.confirmations").
 Result<nlohmann::json> parse_json_strict(std::string_view text, std::string_view what);

@@ -19,6 +19,19 @@ TEST(JsonStrict, ParsesAValidDocument) {
   EXPECT_EQ((*j)["c"]["a"], 2);
 }
 
+TEST(JsonStrict, BuildsTheSameDocumentAsNlohmann) {
+  for (const char* text :
+       {R"({"a": [1, -2, 18446744073709551615, 1.5e3, true, false, null, "\u00e9\n"],
+            "b": {}, "c": [], "d": [[{"x": [{}]}]], "e": {"f": {"g": "h"}}})",
+        "[]", "{}", "7", "\"s\"", "null", "[[1], [2, [3]], {}]"}) {
+    auto strict = parse_json_strict(text, "");
+    ASSERT_TRUE(strict) << text << ": " << strict.error().message;
+    const nlohmann::json plain = nlohmann::json::parse(text);
+    EXPECT_EQ(*strict, plain) << text;
+    EXPECT_EQ(strict->dump(), plain.dump()) << text;  // same types too (unsigned vs signed)
+  }
+}
+
 TEST(JsonStrict, RefusesARepeatedKeyAtTheTop) {
   EXPECT_EQ(error_of(R"({"epoch": 1, "x": 2, "epoch": 3})"), "doc: epoch: repeated key");
 }
@@ -46,19 +59,30 @@ TEST(JsonStrict, SyntaxErrorNamesLineAndColumn) {
             "unexpected '}'; expected string literal");
   // Columns count characters, not bytes: "é" is two bytes.
   EXPECT_EQ(error_of("{\n\"é\": x}"),
-            "doc: not valid JSON at line 2, column 7: syntax error while parsing value - "
+            "doc: not valid JSON at line 2, column 6: syntax error while parsing value - "
+            "invalid literal");
+  // "tru" stops being a literal at the ']'.
+  EXPECT_EQ(error_of("[1,\n  2,\n  tru]"),
+            "doc: not valid JSON at line 3, column 6: syntax error while parsing value - "
             "invalid literal");
 }
 
 TEST(JsonStrict, OneLineTextGivesTheColumnOnly) {
+  // The unexpected token "b" ends at column 11.
   EXPECT_EQ(error_of(R"({"a": 1 "b": 2})"),
-            "doc: not valid JSON at column 9: syntax error while parsing object - unexpected "
+            "doc: not valid JSON at column 11: syntax error while parsing object - unexpected "
             "string literal; expected '}'");
   EXPECT_EQ(error_of("{\"a\": "),
             "doc: not valid JSON at column 7: syntax error while parsing value - unexpected end "
             "of input; expected '[', '{', or a literal");
   EXPECT_EQ(error_of("{} x"), "doc: not valid JSON at column 4: syntax error while parsing value - "
                               "invalid literal; expected end of input");
+}
+
+TEST(JsonStrict, AnUnescapedControlCharacterIsLocatedAndNotQuoted) {
+  EXPECT_EQ(error_of("[\"a\tb\"]"),
+            "doc: not valid JSON at column 4: syntax error while parsing value - invalid string: "
+            "control character U+0009 (HT) must be escaped to \\u0009 or \\t");
 }
 
 TEST(JsonStrict, ErrorNeverQuotesTheInput) {

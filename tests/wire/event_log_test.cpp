@@ -74,7 +74,9 @@ const std::string kDep = R"({"type":"deposit","chain":"alpha","block":1,"log_ind
 INSTANTIATE_TEST_SUITE_P(
     Lines, EventLogRefuses,
     ::testing::Values(
-        Bad{"NotJson", "{type", "not valid JSON at column 6: syntax error while parsing object separator - unexpected end of input; expected ':'"},
+        Bad{"NotJson", "{type",
+            "not valid JSON at column 3: syntax error while parsing object key - invalid literal; "
+            "expected string literal"},
         Bad{"RepeatedAmount", kDep + R"(,"amount":"1","amount":"2"})", "amount: repeated key"},
         Bad{"NotObject", "[1]", "line: must be a JSON object"},
         Bad{"NoType", "{}", "type: missing"},
