@@ -72,6 +72,27 @@ TEST(EventAccumulator, FoldsTheVectorsStepByStep) {
   }
 }
 
+// docs/contract.md "Event accumulator", the example tests/deploy/vault_accumulator_test.mjs
+// reads from the real vault's eventState() on anvil.
+TEST(EventAccumulator, MatchesTheContractDocExample) {
+  const Genesis g = test::test_genesis();
+  AccountId sender = *AccountId::from_hex(
+      "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+  EventAccumulator acc;
+  ASSERT_TRUE(accumulate(acc, test::deposit("alpha", 1, 0, test::kEthToken, sender,
+                                            "2000000000000000000"), g));
+  EXPECT_EQ(acc.value.hex(), "0x2dbcbaff38b29f7081e7fe77edfb126c495851df566b6629f9ad827843a5e2c6");
+  Event w = test::withdraw("alpha", 2, 0, sender, "ETH", "500000000000000000", "chain_id:31338");
+  w.recipient = *Address::from_hex("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+  ASSERT_TRUE(accumulate(acc, w, g));
+  EXPECT_EQ(acc.value.hex(), "0x6dbce876ae28d9d79bb7f3f8a74cba7de5d618068c044b6a8b4042cdfc28bdac");
+  Hash32 id;
+  id.bytes.fill(0xab);
+  ASSERT_TRUE(accumulate(acc, test::claim("alpha", 3, 0, id), g));
+  EXPECT_EQ(acc, (EventAccumulator{3, *Hash32::from_hex("0xc1e849edd0e3c63a18d1351aef10c7ef77ae71"
+                                                         "358219bb2dca73630e7de92efd")}));
+}
+
 TEST(EventAccumulator, StartsAtZero) {
   EventAccumulator acc;
   EXPECT_EQ(acc.count, 0u);
