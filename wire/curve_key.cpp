@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "proofs/secret_file.h"
+#include "vault/json_strict.h"
 
 namespace relay::net {
 namespace {
@@ -108,9 +109,18 @@ Result<CurveKeyPair> load_curve_key_file(const std::string& path) {
   if (!read) return std::unexpected(read.error());
   std::string text = std::move(*read);
   using json = nlohmann::json;
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Strict (docs/proofs.md "Genesis and network id"): a repeated key is refused, and the error
+  // never quotes the input, so the secret cannot reach a log through it.
+  auto parsed = parse_json_strict(text, std::string(kWhat) + " " + path);
   wipe(text);
-  if (j.is_discarded() || !j.is_object()) return fail(where + "not a JSON object");
+  if (!parsed) return std::unexpected(parsed.error());
+  json& j = *parsed;
+  if (!j.is_object()) return fail(where + "not a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k != "type" && k != "version" && k != "public_key" && k != "secret_key")
+      return fail(where + "\"" + k + "\": unknown field");
+  }
   auto str = [&](const char* k) -> std::string* {
     auto it = j.find(k);
     return it != j.end() && it->is_string() ? &it->get_ref<std::string&>() : nullptr;

@@ -116,6 +116,9 @@ struct Bad {
   const char* error;
 };
 
+// Test names and failures show the case's name, not the struct's bytes.
+void PrintTo(const Bad& b, std::ostream* os) { *os << b.name; }
+
 class EventAccumulatorRefuses : public ::testing::TestWithParam<Bad> {};
 
 TEST_P(EventAccumulatorRefuses, NamingTheFieldAndLeavingTheAccumulatorUnchanged) {

@@ -98,7 +98,15 @@ TEST(CurveKey, LoadRefusesMalformedFilesWithoutShowingTheSecret) {
   struct Case {
     std::string text, error;
   } cases[] = {
-      {"not json", "not a JSON object"},
+      {"not json", "not valid JSON at column 2: syntax error while parsing value - invalid "
+                   "literal"},
+      {"[1]", "not a JSON object"},
+      {R"({"type":"relay-curve-key","type":"relay-curve-key","version":1})",
+       "type: repeated key"},
+      {R"({"type":"relay-curve-key","version":1,"comment":"x"})", "\"comment\": unknown field"},
+      {"{\"secret_key\": \"" + std::string(kSecret) + "\" \"x\"}",
+       "not valid JSON at column 61: syntax error while parsing object - unexpected string "
+       "literal; expected '}'"},
       {R"({"type":"relay-validator-key","version":1})", "\"type\" must be \"relay-curve-key\""},
       {R"({"type":"relay-curve-key","version":2})", "\"version\" must be 1"},
       {R"({"type":"relay-curve-key","version":1,"public_key":"x"})", "\"secret_key\" missing"},
