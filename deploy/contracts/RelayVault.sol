@@ -133,6 +133,7 @@ contract RelayVault is ReentrancyGuardTransient {
     // --- Errors: deposits, requests, claims ---
     error ZeroAmount();
     error ZeroAccount();
+    error AccountNotWithdrawable(bytes32 account);
     error NativeTokenNotAllowed();
     error UnknownToken(address token);
     error InexactAmount(address token, uint256 amount, uint256 unit);
@@ -251,21 +252,21 @@ contract RelayVault is ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------
     // Deposits and withdrawal requests (the events the relay's EVM adapter reads)
 
-    /// Deposits msg.value of the native coin for `account` (a nonzero relay account id; the EVM
-    /// default is the depositor's address left-padded to 32 bytes).
+    /// Deposits msg.value of the native coin for `account`: an EVM address left-padded to 32
+    /// bytes (the depositor's by default), the only accounts requestWithdrawal can withdraw from.
     function deposit(bytes32 account) external payable {
         if (msg.value == 0) revert ZeroAmount();
-        if (account == bytes32(0)) revert ZeroAccount();
+        _checkAccount(account);
         _credit(address(0), msg.value);
         _recordDeposit(address(0), account, msg.value);
     }
 
-    /// Deposits `amount` of the listed ERC-20 `token` for `account`, pulled with transferFrom
-    /// (approve this vault first). The amount actually received is judged and emitted.
+    /// Deposits `amount` of the listed ERC-20 `token` for `account` (as for `deposit`), pulled with
+    /// transferFrom (approve this vault first). The amount actually received is judged and emitted.
     function depositToken(address token, uint256 amount, bytes32 account) external noReentry nonReentrant {
         if (token == address(0)) revert NativeTokenNotAllowed();
         if (amount == 0) revert ZeroAmount();
-        if (account == bytes32(0)) revert ZeroAccount();
+        _checkAccount(account);
         if (!tokenState[token].listed) revert UnknownToken(token);
         uint256 before = _balanceOf(token);
         if (!IERC20(token).trySafeTransferFrom(msg.sender, address(this), amount)) {
@@ -469,6 +470,17 @@ contract RelayVault is ReentrancyGuardTransient {
         if (err == ECDSA.RecoverError.InvalidSignatureS) revert HighS(index);
         if (err != ECDSA.RecoverError.NoError) revert MalformedSignature(index);
         return signer;
+    }
+
+    /// Refuses a deposit's account that no one could ever withdraw from, so that nothing is
+    /// credited to it for good: zero; one with any of its 12 high bytes set (withdrawals are
+    /// requested for the caller's address left-padded, and every chain of a genesis is an EVM
+    /// chain, vault/genesis.cpp); this vault's own address (it never calls requestWithdrawal).
+    function _checkAccount(bytes32 account) private view {
+        if (account == bytes32(0)) revert ZeroAccount();
+        if (uint256(account) >> 160 != 0 || address(uint160(uint256(account))) == address(this)) {
+            revert AccountNotWithdrawable(account);
+        }
     }
 
     /// Credits `amount` (token units) of a deposit of `token` to its custody, refusing an unlisted

@@ -113,7 +113,7 @@ test('eventState folds every Deposited, WithdrawalRequested and WithdrawalClaime
   // Several events in one block, in transaction order.
   await chain.rpc('evm_setAutomine', [false]);
   const batch = [
-    [a1, vault, depositToken(usdc, 250_000000n, hex(Buffer.alloc(32, 0xab)))],
+    [a1, vault, depositToken(usdc, 250_000000n, account('0x' + 'ab'.repeat(20)))],
     [a2, vault, request('USDC', 5n, 1, a3)],
     [a1, vault, request('e', (1n << 128n) - 1n, (1n << 64n) - 1n, a2)],  // extreme widths
     [a3, vault, request('x'.repeat(32), 1n, 31337, a1)],

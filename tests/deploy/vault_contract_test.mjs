@@ -163,7 +163,7 @@ test('deposits of the native coin and of an ERC-20 emit Deposited(token, account
   const r1 = await chain.send(user, vault, V('deposit', ['bytes32'], [account(user)]), 6n * 10n ** 18n);
   await chain.send(user, token, T('mint', ['address', 'uint256'], [user, 1000_000000n]));
   await chain.send(user, token, T('approve', ['address', 'uint256'], [vault, 250_000000n]));
-  const beneficiary = hex(Buffer.alloc(32, 0xab));  // any 32-byte relay account
+  const beneficiary = account('0x' + 'ab'.repeat(20));  // any address's account, not only the depositor's
   const depositToken = (tok, amount, acc) => V('depositToken', ['address', 'uint256', 'bytes32'], [tok, amount, acc]);
   const r2 = await chain.send(user, vault, depositToken(token, 250_000000n, beneficiary));
   const got = await logs('Deposited(address,bytes32,address,uint256)', from);
@@ -439,7 +439,7 @@ const depositTokenData = (tok, amount, acc) => V('depositToken', ['address', 'ui
 
 test('depositToken: false is refused, no return value accepted, a fee is not credited, no code is NotAContract, reentry is Reentrancy', async () => {
   const user = accounts[7];
-  const acc = hex(Buffer.alloc(32, 0xcd));
+  const acc = account('0x' + 'cd'.repeat(20));
   const setUp = async (name, minted, approved) => {
     await chain.send(user, edge[name], E(name, 'mint', ['address', 'uint256'], [user, minted]));
     await chain.send(user, edge[name], E(name, 'approve', ['address', 'uint256'], [vault, approved]));
@@ -540,7 +540,7 @@ test('claim: pays a token that returns nothing; refuses false and no code; a ree
   assert.equal(await tokenBalanceOf(edge.ReentrantToken, vault), 450n);
   await expectRevert(vault, claimTx(epoch, p3), 'AlreadyClaimed(bytes32)', ['bytes32'], [p3.leaf.id]);
   // The lock is the vault's, not the function's: a claim cannot reenter depositToken either.
-  await arm(accounts[5], vault, depositTokenData(edge.ReentrantToken, 1, hex(Buffer.alloc(32, 1))), false);
+  await arm(accounts[5], vault, depositTokenData(edge.ReentrantToken, 1, account(accounts[5])), false);
   await chain.send(accounts[5], vault, claimTx(epoch, proof(to[5])));
   assert.deepEqual(await reentry(), { count: reentries + 2n, ok: false, result: REENTRANCY });
   assert.equal(await tokenBalanceOf(edge.ReentrantToken, to[5]), 20n);

@@ -91,6 +91,25 @@ test('deposits for the zero account, of an unlisted token or of an unlisted nati
     [[ZERO_ADDRESS, tok.d24, tok.d0, tok.d6, tok.fee, tok.blocklist]])));
 });
 
+test('deposits for an account no EVM address can withdraw from are refused (AccountNotWithdrawable)', async () => {
+  // A withdrawal is requested for the caller's address left-padded, and every chain of a genesis
+  // is an EVM chain: an account with any of its 12 high bytes set, or the vault's own address
+  // (which never calls requestWithdrawal), would be credited and never withdrawn.
+  const user = accounts[1];
+  await fund(tok.d6, user, 100n);
+  const notWithdrawable = (acc) => ['AccountNotWithdrawable(bytes32)', ['bytes32'], [acc]];
+  for (const acc of [hex(Buffer.alloc(32, 0xab)), '0x01' + account(user).slice(4), hex(Buffer.from([...Buffer.alloc(11), 1,
+    ...Buffer.alloc(20)])), account(vault)]) {
+    await expectRevert(vault, deposit(acc), ...notWithdrawable(acc), { from: user, value: 1n });
+    await expectRevert(vault, depositToken(tok.d6, 1, acc), ...notWithdrawable(acc), { from: user });
+  }
+  // Any other address, the depositor's or not, is an account someone can withdraw from.
+  const held = await custody(tok.d6);
+  await chain.send(user, vault, depositToken(tok.d6, 1, account('0x' + 'ff'.repeat(20))));
+  await chain.send(user, vault, depositToken(tok.d6, 1, account(accounts[2])));
+  assert.equal(await custody(tok.d6), held + 2n);
+});
+
 test('a token with more decimals than its asset: only exact multiples of 10^(d - a), judged on what arrived', async () => {
   const user = accounts[2];
   const acc = account(user);
