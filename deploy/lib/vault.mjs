@@ -111,6 +111,12 @@ export function compileVault({ testTokens = false, source } = {}) {
 }
 
 const fail = (where, what) => { throw new Error(`genesis ${where}: ${what}`); };
+/// A genesis address (0x and 40 hex digits, any case: vault/genesis.cpp reads hex, not EIP-55),
+/// checksummed.
+const address = (v, where) => {
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v)) fail(where, `${v} is not 0x and 20 bytes of hex`);
+  return getAddress(v.toLowerCase());
+};
 
 /// The constructor's arguments for chain `chainName` of `genesis` (parsed genesis JSON,
 /// vault/genesis.cpp's format) whose network id (SHA-256 of the genesis file) is `networkId`,
@@ -151,16 +157,32 @@ export async function deployVault({ rpcUrl, provider, genesis, networkId, chainN
   provider ??= new JsonRpcProvider(rpcUrl ?? fail('deployVault', 'needs rpcUrl or provider'), undefined, { staticNetwork: true });
   const signer = typeof from === 'string' ? await provider.getSigner(from) : from;
   const args = vaultConstructorArgs({ genesis, networkId, chainName });
+  const where = `chains[${args[4]}].vault`;
   const expected = genesis.chains[args[4]].vault;
+  let overrides = {};
   if (!anyAddress) {
     const sender = await signer.getAddress();
-    const predicted = getCreateAddress({ from: sender, nonce: await provider.getTransactionCount(sender, 'pending') });
-    if (!expected || getAddress(expected) !== predicted) {
-      fail(`chains[${args[4]}].vault`, `${expected} is not where ${sender} would deploy the vault now (${predicted})`);
+    const nonce = await provider.getTransactionCount(sender, 'pending');
+    const predicted = getCreateAddress({ from: sender, nonce });
+    if (!expected || address(expected, where) !== predicted) {
+      fail(where, `${expected} is not where ${sender} would deploy the vault now (${predicted})`);
     }
+    // Sent with the nonce checked, so that it lands there or not at all: left to the node or the
+    // signer, a transaction the account sent in between would move the vault to another address.
+    overrides = { nonce };
   }
   const { abi, bytecode } = artifact ?? compileVault().RelayVault;
-  const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
-  const receipt = await contract.deploymentTransaction().wait();
-  return { address: await contract.getAddress(), contract, receipt, args, provider };
+  let contract;
+  let receipt;
+  try {
+    contract = await new ContractFactory(abi, bytecode, signer).deploy(...args, overrides);
+    receipt = await contract.deploymentTransaction().wait();
+  } catch (e) {
+    if (anyAddress) throw e;
+    fail(where, `the deployment at ${expected} (nonce ${overrides.nonce}) failed, nothing was deployed there: ` +
+                `${e.shortMessage ?? e.message}`);
+  }
+  const deployed = await contract.getAddress();
+  if (!anyAddress && deployed !== address(expected, where)) fail(where, `the vault landed at ${deployed}, not ${expected}`);
+  return { address: deployed, contract, receipt, args, provider };
 }

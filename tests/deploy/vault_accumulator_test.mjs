@@ -196,3 +196,37 @@ test('the example of docs/contract.md "Event accumulator": the vault reaches its
   await chain.send(a0, fresh, claimData(artifacts.RelayVault, 0, t.proofs[0]));
   assert.equal(await state(), want(3, '0xc1e849edd0e3c63a18d1351aef10c7ef77ae71358219bb2dca73630e7de92efd'));
 });
+
+test('deployVault deploys at the nonce it checked: another transaction from the deployer in between fails it, nothing lands elsewhere', async () => {
+  // A provider that lets another process send a transaction from the deployer right after the
+  // nonce was read (what a second script, or a wallet, using the same account does).
+  class RacingProvider extends JsonRpcProvider {
+    async getTransactionCount(...args) {
+      const n = await super.getTransactionCount(...args);
+      const race = this.race;
+      this.race = null;
+      if (race) await race();
+      return n;
+    }
+  }
+  const racing = new RacingProvider(chain.url, undefined, { staticNetwork: true, polling: true });
+  try {
+    const from = accounts[9];
+    const nonce = await racing.getTransactionCount(from, 'pending');
+    const g = structuredClone(genesis);
+    g.chains[1].vault = getCreateAddress({ from, nonce });
+    racing.race = () => chain.send(from, from, '0x');
+    await assert.rejects(deployVault({ provider: racing, genesis: g, networkId, chainName: 'beta', from,
+                                       artifact: artifacts.RelayVault }),
+                         /genesis chains\[1\]\.vault: the deployment at 0x.* failed, nothing was deployed there: .*nonce/);
+    assert.equal(await racing.getTransactionCount(from, 'latest'), nonce + 1, 'only the other transaction was mined');
+    for (const n of [nonce, nonce + 1]) assert.equal(await chain.rpc('eth_getCode', [getCreateAddress({ from, nonce: n }), 'latest']), '0x');
+    // With the nonce the genesis names still free, it lands there.
+    g.chains[1].vault = getCreateAddress({ from, nonce: nonce + 1 });
+    const deployed = await deployVault({ provider: racing, genesis: g, networkId, chainName: 'beta', from,
+                                         artifact: artifacts.RelayVault });
+    assert.equal(deployed.address, g.chains[1].vault);
+  } finally {
+    racing.destroy();
+  }
+});
