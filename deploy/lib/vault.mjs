@@ -154,7 +154,9 @@ export function vaultConstructorArgs({ genesis, networkId, chainName }) {
 /// Returns {address (checksummed), contract (ethers Contract), receipt, args, provider} (a
 /// provider made here from rpcUrl is the caller's to destroy()).
 export async function deployVault({ rpcUrl, provider, genesis, networkId, chainName, from, artifact, anyAddress = false }) {
-  provider ??= new JsonRpcProvider(rpcUrl ?? fail('deployVault', 'needs rpcUrl or provider'), undefined, { staticNetwork: true });
+  // cacheTimeout -1: ethers would otherwise answer a nonce asked twice within 250 ms from a cache.
+  provider ??= new JsonRpcProvider(rpcUrl ?? fail('deployVault', 'needs rpcUrl or provider'), undefined,
+                                   { staticNetwork: true, cacheTimeout: -1 });
   const signer = typeof from === 'string' ? await provider.getSigner(from) : from;
   const args = vaultConstructorArgs({ genesis, networkId, chainName });
   const where = `chains[${args[4]}].vault`;
@@ -179,8 +181,7 @@ export async function deployVault({ rpcUrl, provider, genesis, networkId, chainN
     receipt = await contract.deploymentTransaction().wait();
   } catch (e) {
     if (anyAddress) throw e;
-    fail(where, `the deployment at ${expected} (nonce ${overrides.nonce}) failed, nothing was deployed there: ` +
-                `${e.shortMessage ?? e.message}`);
+    fail(where, `the deployment at ${expected} (nonce ${overrides.nonce}) failed: ${e.shortMessage ?? e.message}`);
   }
   const deployed = await contract.getAddress();
   if (!anyAddress && deployed !== address(expected, where)) fail(where, `the vault landed at ${deployed}, not ${expected}`);
