@@ -118,11 +118,29 @@ const address = (v, where) => {
   return getAddress(v.toLowerCase());
 };
 
+const U64_MAX = (1n << 64n) - 1n;
+/// A genesis integer from 0 to `max`, as a BigInt: a JSON number JSON.parse read exactly (below
+/// 2^53; above, it rounds: a quorum of 2^54 + 1 reads as 2^54), a BigInt or a decimal string (what
+/// a lossless reader gives for larger ones).
+function uint(v, where, max = U64_MAX) {
+  if (v === undefined) fail(where, 'missing');
+  let n;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'string' && /^[0-9]+$/.test(v)) n = BigInt(v);
+  else if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    fail(where, `${v} is not an integer JSON.parse reads exactly (below 2^53): give it as a BigInt or a decimal string`);
+  } else if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
+  if (n === undefined || n > max) fail(where, `${v} is not an integer from 0 to ${max}`);
+  return n;
+}
+
 /// The constructor's arguments for chain `chainName` of `genesis` (parsed genesis JSON,
-/// vault/genesis.cpp's format) whose network id (SHA-256 of the genesis file) is `networkId`,
-/// in constructor order: [networkId, validators (EVM addresses, from the compressed public
-/// keys), weights, quorum, chainIndex, chainCount, assetCount, evmChainId, tokens ([address,
-/// decimals, assetDecimals] for each asset with a token on this chain, in genesis asset order)].
+/// vault/genesis.cpp's format; integers as numbers below 2^53, BigInts or decimal strings)
+/// whose network id (SHA-256 of the genesis file) is `networkId`, in constructor order:
+/// [networkId, validators (EVM addresses, from the compressed public keys), weights, quorum,
+/// chainIndex, chainCount, assetCount, evmChainId, tokens ([address, decimals, assetDecimals]
+/// for each asset with a token on this chain, in genesis asset order)]. Throws naming the
+/// genesis field that is missing or cannot be read exactly.
 export function vaultConstructorArgs({ genesis, networkId, chainName }) {
   if (!/^0x[0-9a-fA-F]{64}$/.test(networkId ?? '')) fail('network id', `${networkId} is not 32 bytes of 0x-hex`);
   const chains = genesis.chains ?? fail('chains', 'missing');
@@ -130,20 +148,26 @@ export function vaultConstructorArgs({ genesis, networkId, chainName }) {
   if (chainIndex < 0) fail('chains', `no chain named ${JSON.stringify(chainName)} (${chains.map((c) => c.name).join(', ')})`);
   const chain = chains[chainIndex];
   if (chain.kind !== 'evm') fail(`chains[${chainIndex}].kind`, `${chain.kind}: the vault is for evm chains`);
-  const validators = (genesis.validators ?? fail('validators', 'missing')).map((v, i) => {
+  const list = genesis.validators ?? fail('validators', 'missing');
+  const validators = list.map((v, i) => {
     try {
       return computeAddress(v.pubkey);  // takes the 33-byte compressed key
     } catch (e) {
       return fail(`validators[${i}].pubkey`, e.shortMessage ?? e.message);
     }
   });
+  const weights = list.map((v, i) => uint(v.weight, `validators[${i}].weight`));
+  const quorum = uint(genesis.quorum, 'quorum');
+  const chainId = uint(chain.chain_id, `chains[${chainIndex}].chain_id`);
   const tokens = [];
   (genesis.assets ?? fail('assets', 'missing')).forEach((a, i) => {
     const t = a.tokens?.[chainName];
-    if (t) tokens.push([getAddress(t.address), t.decimals, a.decimals ?? fail(`assets[${i}].decimals`, 'missing')]);
+    if (!t) return;
+    const where = `assets[${i}].tokens.${chainName}`;
+    tokens.push([address(t.address, `${where}.address`), Number(uint(t.decimals, `${where}.decimals`, 255n)),
+                 Number(uint(a.decimals, `assets[${i}].decimals`, 255n))]);
   });
-  return [networkId, validators, genesis.validators.map((v) => BigInt(v.weight)), BigInt(genesis.quorum),
-          chainIndex, chains.length, genesis.assets.length, BigInt(chain.chain_id), tokens];
+  return [networkId, validators, weights, quorum, chainIndex, chains.length, genesis.assets.length, chainId, tokens];
 }
 
 /// Deploys the vault of chain `chainName` of `genesis` (parsed JSON) with network id

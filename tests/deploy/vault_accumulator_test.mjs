@@ -6,7 +6,7 @@
 import { AbiCoder, JsonRpcProvider, ZeroHash, getAddress, getCreateAddress, keccak256, solidityPacked, toUtf8Bytes } from 'ethers';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { compileVault, deployVault } from '../../deploy/lib/vault.mjs';
+import { compileVault, deployVault, vaultConstructorArgs } from '../../deploy/lib/vault.mjs';
 import {
   Chain, ZERO_ADDRESS, account, callData, certify, claimData, commitData, commitment, constructorArgs, encode, hex, leaf,
   unhex, vectors, withdrawalTree,
@@ -230,4 +230,34 @@ test('deployVault deploys at the nonce it checked: another transaction from the 
   } finally {
     racing.destroy();
   }
+});
+
+test('vaultConstructorArgs takes every integer exactly or refuses it, any hex case, and names a missing field', () => {
+  // Weights 2^53, 2^53, 1, 1 (vault/genesis.cpp allows up to 2^53) and quorum 2^54 + 1: all but
+  // one validator must sign. JSON.parse reads the quorum as 2^54, which two of them reach.
+  const big = (1n << 54n) + 1n;
+  const text = JSON.stringify({ ...genesis, quorum: '@Q', validators: genesis.validators.map((v, i) => ({ ...v, weight: i < 2 ? '@W' : 1 })) })
+    .replace('"@Q"', String(big)).replaceAll('"@W"', String(1n << 53n));
+  const parsed = JSON.parse(text);
+  assert.equal(BigInt(parsed.quorum), 1n << 54n, 'JSON.parse rounds it');
+  const args = (g) => vaultConstructorArgs({ genesis: g, networkId, chainName: 'beta' });
+  assert.throws(() => args(parsed), /^Error: genesis validators\[0\]\.weight: 9007199254740992 is not an integer JSON\.parse reads exactly/);
+  parsed.validators[0].weight = parsed.validators[1].weight = 1n << 53n;  // as a lossless reader gives them
+  assert.throws(() => args(parsed), /^Error: genesis quorum: 18014398509481984 is not an integer JSON\.parse reads exactly \(below 2\^53\): give it as a BigInt or a decimal string/);
+  for (const exact of [big, String(big)]) {
+    const a = args({ ...parsed, quorum: exact });
+    assert.deepEqual([a[2], a[3]], [[1n << 53n, 1n << 53n, 1n, 1n], big]);
+  }
+  assert.throws(() => args({ ...parsed, quorum: 1n << 64n }), /^Error: genesis quorum: 18446744073709551616 is not an integer from 0 to 18446744073709551615/);
+  assert.throws(() => args({ ...parsed, quorum: 1.5 }), /^Error: genesis quorum: 1.5 is not an integer/);
+  // A missing field is named, not a TypeError.
+  const noChainId = structuredClone(genesis);
+  delete noChainId.chains[1].chain_id;
+  assert.throws(() => args(noChainId), /^Error: genesis chains\[1\]\.chain_id: missing/);
+  // Hex of any case, as vault/genesis.cpp reads it (not EIP-55: a mixed case that is no checksum).
+  const anyCase = structuredClone(genesis);
+  anyCase.assets[2].tokens.beta.address = '0x' + 'aB'.repeat(20);
+  assert.deepEqual(args(anyCase)[8][1], [getAddress('0x' + 'ab'.repeat(20)), 6, 6]);
+  anyCase.assets[2].tokens.beta.address = '0x' + 'ab'.repeat(19);
+  assert.throws(() => args(anyCase), /^Error: genesis assets\[2\]\.tokens\.beta\.address: 0xabab.* is not 0x and 20 bytes of hex/);
 });
