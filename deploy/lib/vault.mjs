@@ -7,7 +7,9 @@
 //                               {abi, bytecode}, ...} and, with testTokens, the test tokens of
 //                               tests/deploy/TestToken.sol and EdgeTokens.sol.
 //   vaultConstructorArgs(...)   every constructor argument, derived from a parsed genesis.
-//   deployVault(...)            deploys it with ethers 6 and returns the address and contract.
+//   deployVault(...)            deploys it with ethers 6 from the genesis file's text (or a
+//                               parsed genesis and its network id), at the address the genesis
+//                               names, and returns the address and contract.
 //
 // Throws an Error naming what is wrong (a compile error, a genesis field, a deployment that
 // would not land at the address the genesis names).
@@ -170,14 +172,30 @@ export function vaultConstructorArgs({ genesis, networkId, chainName }) {
   return [networkId, validators, weights, quorum, chainIndex, chains.length, genesis.assets.length, chainId, tokens];
 }
 
-/// Deploys the vault of chain `chainName` of `genesis` (parsed JSON) with network id
-/// `networkId`, from `from`: an ethers Signer, or the address of an account the node holds
+/// Deploys the vault of chain `chainName` of a genesis, given either as `genesisText` (the
+/// file's exact text or bytes: the network id is then its SHA-256, and a `networkId` given too
+/// must equal it) or as `genesis` (parsed JSON) with its network id `networkId`, from `from`:
+/// an ethers Signer, or the address of an account the node holds
 /// unlocked (anvil's), on `provider` or `rpcUrl`. Unless `anyAddress`, refuses (before sending
 /// anything) when the vault would not land at the genesis' `vault` address for that chain.
 /// `artifact` is a compileVault() result's RelayVault (compiled here when absent).
 /// Returns {address (checksummed), contract (ethers Contract), receipt, args, provider} (a
 /// provider made here from rpcUrl is the caller's to destroy()).
-export async function deployVault({ rpcUrl, provider, genesis, networkId, chainName, from, artifact, anyAddress = false }) {
+export async function deployVault({ rpcUrl, provider, genesisText, genesis, networkId, chainName, from, artifact,
+                                    anyAddress = false }) {
+  if (genesisText !== undefined) {
+    if (genesis !== undefined) fail('deployVault', 'give the genesis as genesisText or as genesis and networkId, not both');
+    const fileId = '0x' + createHash('sha256').update(genesisText).digest('hex');
+    if (networkId !== undefined && networkId.toLowerCase() !== fileId) {
+      fail('network id', `${networkId} is not the genesis file's SHA-256 ${fileId}`);
+    }
+    networkId = fileId;
+    try {
+      genesis = JSON.parse(Buffer.from(genesisText).toString('utf8'));
+    } catch (e) {
+      fail('file', `not JSON: ${e.message}`);
+    }
+  }
   // cacheTimeout -1: ethers would otherwise answer a nonce asked twice within 250 ms from a cache.
   provider ??= new JsonRpcProvider(rpcUrl ?? fail('deployVault', 'needs rpcUrl or provider'), undefined,
                                    { staticNetwork: true, cacheTimeout: -1 });

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { compileVault, deployVault, vaultConstructorArgs } from '../../deploy/lib/vault.mjs';
 import {
   Chain, ZERO_ADDRESS, account, callData, certify, claimData, commitData, commitment, constructorArgs, encode, hex, leaf,
-  unhex, vectors, withdrawalTree,
+  sha256, unhex, vectors, withdrawalTree,
 } from './harness.mjs';
 
 const certVectors = vectors('certificate_vectors.json');
@@ -260,4 +260,20 @@ test('vaultConstructorArgs takes every integer exactly or refuses it, any hex ca
   assert.deepEqual(args(anyCase)[8][1], [getAddress('0x' + 'ab'.repeat(20)), 6, 6]);
   anyCase.assets[2].tokens.beta.address = '0x' + 'ab'.repeat(19);
   assert.throws(() => args(anyCase), /^Error: genesis assets\[2\]\.tokens\.beta\.address: 0xabab.* is not 0x and 20 bytes of hex/);
+});
+
+test('deployVault from the genesis file\'s text: the network id is its SHA-256, and another one given is refused', async () => {
+  const from = accounts[8];
+  const g = structuredClone(genesis);
+  g.chains[1].vault = getCreateAddress({ from, nonce: await provider.getTransactionCount(from, 'pending') });
+  const genesisText = JSON.stringify(g, null, 2) + '\n';
+  const fileId = hex(sha256(Buffer.from(genesisText)));
+  await assert.rejects(deployVault({ provider, genesisText, networkId, chainName: 'beta', from, artifact: artifacts.RelayVault }),
+                       new RegExp(`^Error: genesis network id: ${networkId} is not the genesis file's SHA-256 ${fileId}`));
+  await assert.rejects(deployVault({ provider, genesisText, genesis: g, chainName: 'beta', from, artifact: artifacts.RelayVault }),
+                       /^Error: genesis deployVault: give the genesis as genesisText or as genesis and networkId, not both/);
+  const deployed = await deployVault({ provider, genesisText, chainName: 'beta', from, artifact: artifacts.RelayVault });
+  assert.equal(deployed.address, g.chains[1].vault);
+  assert.equal(await chain.call(deployed.address, V('networkId', [], [])), fileId);
+  assert.equal(deployed.args[0], fileId);
 });
