@@ -175,10 +175,11 @@ export function vaultConstructorArgs({ genesis, networkId, chainName }) {
 /// Deploys the vault of chain `chainName` of a genesis, given either as `genesisText` (the
 /// file's exact text or bytes: the network id is then its SHA-256, and a `networkId` given too
 /// must equal it) or as `genesis` (parsed JSON) with its network id `networkId`, from `from`:
-/// an ethers Signer, or the address of an account the node holds
-/// unlocked (anvil's), on `provider` or `rpcUrl`. Unless `anyAddress`, refuses (before sending
-/// anything) when the vault would not land at the genesis' `vault` address for that chain.
-/// `artifact` is a compileVault() result's RelayVault (compiled here when absent).
+/// an ethers Signer, or the address of an account the node holds unlocked (anvil's), on
+/// `provider` or `rpcUrl`. Unless `anyAddress`, refuses (before sending anything) when the vault
+/// would not land at the genesis' `vault` address for that chain, and sends it with the nonce it
+/// checked, so that it lands there or fails. `artifact` is a compileVault() result's RelayVault
+/// (compiled here when absent).
 /// Returns {address (checksummed), contract (ethers Contract), receipt, args, provider} (a
 /// provider made here from rpcUrl is the caller's to destroy()).
 export async function deployVault({ rpcUrl, provider, genesisText, genesis, networkId, chainName, from, artifact,
