@@ -15,6 +15,7 @@ import time
 import zmq
 
 from relay_accumulator import Accumulator, AccumulatorError
+from relay_chain_file import ChainFileError
 
 PROTOCOL_VERSION = 1
 ADAPTER_NAME = "relay-file-adapter"
@@ -190,16 +191,20 @@ class Adapter:
     def _resume(self, r):
         if "ignore-resume" in self.o.breaks and self.file.blocks:
             r = self.pb.Resume(has_tip=False, next_height=self.file.blocks[0].height)
+        if r.has_tip and (len(r.tip_hash) != 32 or len(r.accumulator) != 32 or r.next_height == 0):
+            # A node bug: log it and try again later, as for any malformed message.
+            log.error("a malformed Resume (with a tip: next_height above 0, 32-byte tip_hash and "
+                      "accumulator; got %d, %d and %d bytes): saying Hello again",
+                      r.next_height, len(r.tip_hash), len(r.accumulator))
+            self._backoff()
+            return
         self.state = "streaming"
         self.seq = 0
         self.unacked = []  # (seq, last height, last hash)
         self.ack_progress = time.monotonic()
         self.next_height = r.next_height
         self.prev_hash = r.tip_hash if r.has_tip else None
-        try:
-            self.acc = Accumulator(r.event_count, r.accumulator if r.has_tip else bytes(32))
-        except AccumulatorError as e:
-            raise Fatal(EXIT_DATA, f"Resume: {e}")
+        self.acc = Accumulator(r.event_count, r.accumulator if r.has_tip else bytes(32))
         log.info("Resume: next height %d%s, event count %d", r.next_height,
                  f", tip 0x{r.tip_hash.hex()}" if r.has_tip else " (no tip)", r.event_count)
         if r.has_tip:
@@ -240,12 +245,11 @@ class Adapter:
             pass
         if self.state == "streaming" and self.unacked \
                 and now >= self.ack_progress + self.o.ack_timeout:
-            log.warning("no Ack for %.0f s with %d Blocks outstanding: saying Hello again",
+            log.warning("no Ack for %g s with %d Blocks outstanding: saying Hello again",
                         self.o.ack_timeout, len(self.unacked))
             self._hello()
 
     def _read_file(self):
-        from relay_chain_file import ChainFileError
         try:
             added = self.file.read_more()
         except ChainFileError as e:
@@ -401,7 +405,11 @@ class Adapter:
             self.o.max_headers = max(1, self.o.max_headers // 2)
             self.o.max_events = max(1, self.o.max_events // 2)
             self.o.max_bytes = max(4096, self.o.max_bytes // 2)
-        # Hello again, sooner the first time; an error that recurs without progress backs off.
+        self._backoff()
+
+    def _backoff(self):
+        """Hello again on a new connection, soon the first time; an error that recurs without
+        an Ack in between waits longer (up to 5 s)."""
         self.errors_in_row += 1
         delay = min(5.0, 0.05 * 2 ** (self.errors_in_row - 1))
         self._close(0)

@@ -1,7 +1,7 @@
 """What an adapter needs from the network's genesis file (docs/node.md "Genesis additions"):
-the network id (SHA-256 of the file's exact bytes) and the chains' names, chain ids and
-start blocks. The node validates the genesis in full; this reads only those fields and refuses
-a file where they are missing or of the wrong type, naming the field.
+the network id (SHA-256 of the file's exact bytes) and the chains' names, chain ids, start
+blocks and vault addresses. The node validates the genesis in full; this reads only those
+fields and refuses a file where they are missing or of the wrong type, naming the field.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ class Chain:
     name: str
     chain_id: int
     start_block: int
+    vault: str  # "0x" and 40 hex digits as the genesis has it ("" when absent)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def load(path: str) -> Genesis:
     for i, c in enumerate(chains):
         if not isinstance(c, dict) or not isinstance(c.get("name"), str):
             raise GenesisError(f"{path}: chains[{i}].name: missing or not a string")
+        vault = c.get("vault", "")
+        if not isinstance(vault, str):
+            raise GenesisError(f"{path}: chains[{i}].vault: not a string")
         out.append(Chain(c["name"], _uint(c.get("chain_id"), f"chains[{i}].chain_id", path),
-                         _uint(c.get("start_block", 0), f"chains[{i}].start_block", path)))
+                         _uint(c.get("start_block", 0), f"chains[{i}].start_block", path), vault))
     return Genesis(path, hashlib.sha256(raw).digest(), tuple(out))
