@@ -103,6 +103,7 @@ def read_events(path, chain, first, last):
 
 def main(argv):
     p = argparse.ArgumentParser(prog="chain_file_from_rpc.py", description=__doc__.split("\n")[0])
+    p.add_argument("--version", action="version", version="chain_file_from_rpc 0.1.0")
     p.add_argument("--genesis", required=True)
     p.add_argument("--chain", required=True)
     rpc = p.add_mutually_exclusive_group(required=True)

@@ -35,8 +35,14 @@ from conformance_scenario import Scenario  # noqa: E402
 def parse_args(argv):
     p = argparse.ArgumentParser(
         prog="conformance.py",
-        description="Check an adapter against the relay's adapter protocol by playing the node.",
+        description="Check an adapter against the relay's adapter protocol by playing the node "
+                    "(docs/adapter-protocol.md). In the adapter's command, {endpoint}, "
+                    "{node_public_key} and {curve_key_file} are replaced (also given as "
+                    "$RELAY_ENDPOINT, $RELAY_NODE_PUBLIC_KEY, $RELAY_CURVE_KEY_FILE). Exit 0 "
+                    "only if every rule held, 1 if not, 2 for a bad command line.",
         epilog="Rules: " + "; ".join(f"{r[0]}: {r[1]}" for r in RULES))
+    p.add_argument("--version", action="version", version="relay-conformance 0.1.0 "
+                                                           "(adapter protocol 1)")
     p.add_argument("--genesis", required=True, metavar="FILE",
                    help="the genesis the adapter is configured with (network id, chain id)")
     p.add_argument("--chain", required=True, metavar="NAME", help="the chain the adapter serves")

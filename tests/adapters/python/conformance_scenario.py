@@ -70,7 +70,7 @@ class Scenario:
         c.ack = True
         more_before = c.session.headers[-1].height
         need = lambda: len(c.store) >= a.blocks and c.session.events > 0  # noqa: E731
-        c.pump(until=need, timeout=a.timeout, quiet=a.quiet * 2)
+        c.pump(until=need, timeout=a.timeout)
         if held < a.window:
             if c.session.headers[-1].height > more_before:
                 self.r.ok("window", f"the adapter kept {held} Blocks unacknowledged at most "

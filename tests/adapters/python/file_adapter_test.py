@@ -122,6 +122,19 @@ class CommandLineTest(unittest.TestCase):
         r = run(["--version"])
         self.assertEqual((r.returncode, r.stdout.strip()), (0, "relay-file-adapter 0.1.0"))
 
+    def test_the_other_tools_have_help_and_version(self):
+        for tool, version in (("conformance.py", "relay-conformance 0.1.0"),
+                              ("chain_file_from_rpc.py", "chain_file_from_rpc 0.1.0")):
+            path = os.path.join(HERE, tool)
+            r = subprocess.run([PYTHON, path, "--help"], capture_output=True, text=True,
+                               timeout=LIMIT)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("--genesis", r.stdout)
+            r = subprocess.run([PYTHON, path, "--version"], capture_output=True, text=True,
+                               timeout=LIMIT)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(r.stdout.startswith(version), r.stdout)
+
     def test_configuration_errors_exit_2(self):
         base = ["--genesis", GENESIS, "--chain", "alpha", "--file", SAMPLE]
         r = run(base + ["--endpoint", "tcp://127.0.0.1:1"])
