@@ -42,6 +42,8 @@ class Conversation:
         self.reports = []  # PublishReports received
         self.alarms = []
         self.ack = True  # acknowledge Blocks as they come
+        self.hold_resume = False  # keep the next Resume until release_resume()
+        self.pending_resume = None
         self.refuse_next = None  # an Error to answer the next Blocks with
 
     # ---- the store ---------------------------------------------------------------------------
@@ -150,13 +152,25 @@ class Conversation:
                     tip_ts = s.timestamp
         self.session = SessionChecker(self.r, self.pb, self.chain.chain_id, resume, self.window,
                                       self.sessions, self.seen, tip_ts)
-        self.node.send(rid, [self.pb.NodeMessage(resume=resume).SerializeToString()])
+        self.pending_resume = resume
+        if not self.hold_resume:
+            self.release_resume()
         self.r.ok("hello-first")
         self.log(f"session {self.sessions}: Hello from {h.adapter_name or '(no name)'} "
                  f"{h.adapter_version}; Resume at {resume.next_height}"
                  f"{' (tip)' if resume.has_tip else ' (no tip)'}")
 
+    def release_resume(self):
+        if self.pending_resume is not None:
+            self.node.send(self.rid, [self.pb.NodeMessage(
+                resume=self.pending_resume).SerializeToString()])
+            self.pending_resume = None
+
     def _blocks(self, rid, b):
+        if self.pending_resume is not None:
+            self.r.fail("hello-first", f"session {self.sessions}: a Blocks (seq {b.seq}) before "
+                                       f"the node answered the Hello")
+            return
         s = self.session
         acked = s.on_blocks(b)
         if acked is None:

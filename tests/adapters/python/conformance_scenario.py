@@ -2,9 +2,9 @@
 conformance test"). Every wait is bounded: `timeout` for what must come, `quiet` for checking
 that nothing more comes (the window, the end of the data).
 
-1. First session: Hello, Resume without a tip (the genesis start block). No Ack until the
-   adapter has `window` Blocks outstanding (or stops); then Acks as they come, until `blocks`
-   blocks and one event are stored.
+1. First session: Hello, and (after `quiet`, in which nothing may come) Resume without a tip
+   at the genesis start block. No Ack until the adapter has `window` Blocks outstanding (or
+   stops); then Acks as they come, until `blocks` blocks and one event are stored.
 2. Error: the next Blocks (or, if none comes, nothing) is refused with an Error; the adapter
    must say Hello again. It is resumed from a tip in the middle of what it sent (after an event,
    so the count and accumulator carry over), and must send from there again, the same blocks.
@@ -47,12 +47,16 @@ class Scenario:
 
     def first_session(self):
         c, a = self.c, self.a
+        c.hold_resume = True  # the first Resume waits: nothing may come before it
         if c.pump(until=lambda: c.session is not None, timeout=a.timeout) != "done":
             hint = (" (over tcp a CURVE handshake refused by the keys looks the same: check "
                     "that the adapter uses {node_public_key} and {curve_key_file})"
                     if a.transport == "tcp" else "")
             self.r.fail("hello-first", f"no Hello within {a.timeout:g} s of the start{hint}")
             return False
+        c.pump(timeout=a.quiet, quiet=a.quiet)
+        c.hold_resume = False
+        c.release_resume()
         c.ack = False
         c.pump(until=lambda: len(c.session.unacked) >= a.window, timeout=a.timeout,
                quiet=a.quiet)

@@ -30,7 +30,7 @@ from relay_adapter import EXIT_CONFIG, EXIT_DATA  # noqa: E402
 from relay_chain_file import ChainFile, ChainFileError  # noqa: E402
 
 BREAK_MODES = ("skip-seq", "bad-accumulator", "ignore-window", "ignore-resume", "no-rehello",
-               "crash-on-malformed", "unordered-events")
+               "crash-on-malformed", "unordered-events", "no-wait-for-resume")
 
 
 def parse_args(argv):

@@ -130,6 +130,8 @@ class Adapter:
     def _next_deadline(self):
         if self.state != "streaming":
             return self.deadline
+        if len(self.unacked) < self._window() and self.file.index_of(self.next_height) is not None:
+            return time.monotonic()  # something to send: do not wait
         d = time.monotonic() + 3600
         if self.unacked:
             d = min(d, self.ack_progress + self.o.ack_timeout)
@@ -187,6 +189,8 @@ class Adapter:
         self.deadline = time.monotonic() + self.o.hello_timeout
         log.info("Hello sent to %s (chain %s, id %d)", self.o.endpoint, self.chain.name,
                  self.chain.chain_id)
+        if "no-wait-for-resume" in self.o.breaks and self.file.blocks:
+            self._resume(self.pb.Resume(has_tip=False, next_height=self.file.blocks[0].height))
 
     def _resume(self, r):
         if "ignore-resume" in self.o.breaks and self.file.blocks:
@@ -240,14 +244,17 @@ class Adapter:
         if self.o.follow and now >= self.next_follow:
             self.next_follow = now + self.o.follow_interval
             self._read_file()
-        window = float("inf") if "ignore-window" in self.o.breaks else self.o.window
-        while self.state == "streaming" and len(self.unacked) < window and self._send_blocks():
+        while self.state == "streaming" and len(self.unacked) < self._window() \
+                and self._send_blocks():
             pass
         if self.state == "streaming" and self.unacked \
                 and now >= self.ack_progress + self.o.ack_timeout:
             log.warning("no Ack for %g s with %d Blocks outstanding: saying Hello again",
                         self.o.ack_timeout, len(self.unacked))
             self._hello()
+
+    def _window(self):
+        return float("inf") if "ignore-window" in self.o.breaks else self.o.window
 
     def _read_file(self):
         try:
