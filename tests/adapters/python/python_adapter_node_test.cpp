@@ -12,10 +12,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "proofs/keccak.h"
@@ -30,8 +31,8 @@
 namespace relay {
 namespace {
 
-using testing::Process;
-using testing::TempDir;
+using relay::testing::Process;
+using relay::testing::TempDir;
 
 const std::string kDir = std::string(RELAY_SOURCE_DIR) + "/tests/adapters/python";
 
@@ -326,7 +327,7 @@ TEST(PythonAdapter, AKeyTheNodeDoesNotAllowIsRefusedByZap) {
       [&] { return context.authenticator().refusals().contains(stranger->public_key); }));
   auto in = router->receive(0);
   ASSERT_TRUE(in);
-  EXPECT_FALSE(*in) << "a message from a refused key was delivered";
+  EXPECT_FALSE(in->has_value()) << "a message from a refused key was delivered";
   stop(adapter);
 }
 
