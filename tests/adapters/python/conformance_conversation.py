@@ -70,20 +70,21 @@ class Conversation:
         ("quiet"), or `timeout` seconds passed ("timeout"). Raises AdapterGone when the
         adapter's process has exited."""
         deadline = time.monotonic() + timeout
+        last = time.monotonic()  # when the last message came (or the pump started)
         while True:
             if until is not None and until():
                 return "done"
             now = time.monotonic()
+            if quiet is not None and now - last >= quiet:
+                return "quiet"
             if now >= deadline:
                 self.check_alive()
                 return "timeout"
-            wait = deadline - now if quiet is None else min(quiet, deadline - now)
-            got = self.node.recv(min(wait, 0.25))
+            got = self.node.recv(min(deadline - now, 0.25))
             if got is None:
                 self.check_alive()
-                if quiet is not None and time.monotonic() - now >= quiet:
-                    return "quiet"
                 continue
+            last = time.monotonic()
             self._handle(*got)
 
     def _handle(self, rid, frames):
