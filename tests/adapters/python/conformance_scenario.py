@@ -68,8 +68,8 @@ class Scenario:
             # The window is full: nothing more may come until an Ack.
             c.pump(timeout=a.quiet, quiet=a.quiet)
             if not self.r.fails["window"]:
-                self.r.ok("window", f"stopped at {a.window} Blocks unacknowledged, went on "
-                                    f"after the Ack")
+                self.r.ok("window", f"stopped at {a.window} Blocks unacknowledged until "
+                                    f"the Ack")
         c.ack_all()
         c.ack = True
         more_before = c.session.headers[-1].height
