@@ -164,7 +164,7 @@ class ChainFile:
         f = _Fields(obj, "")
         b = Block(height=f.uint("height", MAX_U64), hash=f.hex("hash", 32),
                   parent_hash=f.hex("parent_hash", 32), timestamp=f.uint("timestamp", MAX_U64),
-                  events=[], line=self._line + 0)
+                  events=[], line=self._line)
         if set(obj) & _STATE_FIELDS:
             b.vault_state = (f.uint("event_count", MAX_U64), f.hex("accumulator", 32))
         if self.blocks:
