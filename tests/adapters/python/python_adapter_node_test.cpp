@@ -3,10 +3,9 @@
 // and over tcp with CURVE and the ZAP allow-list (the adapter's key file written by the C++
 // writer, read by the Python reader). The events it sends decode to exactly the chain file's
 // events as wire/event_log.h reads them, its headers are the file's blocks, and every header's
-// count and accumulator equal the vault's fold (docs/node.md "The vault contract") computed
-// here, independently of the Python code. proofs/event_accumulator.h (the node's fold) is not
-// on main yet; this test folds by the docs/node.md table itself and pins docs/contract.md's
-// example so that the fold here is known right.
+// count and accumulator equal the node's own fold of the file's events
+// (proofs/event_accumulator.h, docs/node.md "The vault contract"), which is independent of the
+// Python code.
 #include <signal.h>
 
 #include <gtest/gtest.h>
@@ -19,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "proofs/keccak.h"
+#include "proofs/event_accumulator.h"
 #include "tests/support/subprocess.h"
 #include "tests/wire/zmq_test_util.h"
 #include "vault/genesis.h"
@@ -43,66 +42,6 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-// ---- the vault's fold, by docs/node.md's table -----------------------------------------------
-
-// A decimal string (digits only, below 2^(8*N)) as N big-endian bytes.
-template <size_t N>
-std::array<uint8_t, N> be_decimal(const std::string& digits) {
-  std::array<uint8_t, N> out{};
-  for (char c : digits) {
-    unsigned carry = static_cast<unsigned>(c - '0');
-    for (size_t i = N; i-- > 0;) {
-      unsigned v = out[i] * 10u + carry;
-      out[i] = static_cast<uint8_t>(v & 0xff);
-      carry = v >> 8;
-    }
-    EXPECT_EQ(carry, 0u) << digits << " does not fit " << N << " bytes";
-  }
-  return out;
-}
-
-template <class Bytes>
-void put(std::vector<uint8_t>& out, const Bytes& b) {
-  out.insert(out.end(), b.begin(), b.end());
-}
-
-struct Fold {
-  uint64_t count = 0;
-  Hash32 value{};
-  void add(const Event& e, const Genesis& g) {
-    std::vector<uint8_t> r(value.bytes.begin(), value.bytes.end());
-    switch (e.type) {
-      case EventType::deposit:
-        r.push_back(1);
-        put(r, e.token.bytes);
-        put(r, e.account.bytes);
-        put(r, be_decimal<32>(e.amount));
-        break;
-      case EventType::withdrawal_request: {
-        r.push_back(2);
-        put(r, e.account.bytes);
-        put(r, be_decimal<16>(e.amount));
-        uint64_t dest = 0;
-        if (auto i = g.chain_index(e.dest_chain))
-          dest = g.chains[*i].chain_id.value;
-        else
-          dest = std::stoull(e.dest_chain.substr(std::string("chain_id:").size()));
-        for (int s = 56; s >= 0; s -= 8) r.push_back(static_cast<uint8_t>(dest >> s));
-        put(r, e.recipient.bytes);
-        r.push_back(static_cast<uint8_t>(e.asset.size()));
-        put(r, e.asset);
-        break;
-      }
-      case EventType::withdrawal_claimed:
-        r.push_back(3);
-        put(r, e.withdrawal_id.bytes);
-        break;
-    }
-    value = keccak256(r);
-    ++count;
-  }
-};
-
 // ---- the chain file, read independently of the Python reader --------------------------------
 
 struct FileBlock {
@@ -115,7 +54,7 @@ std::vector<FileBlock> read_chain_file(const std::string& path, const Genesis& g
   std::vector<FileBlock> out;
   std::istringstream lines(read_file(path));
   std::string line;
-  Fold fold;
+  EventAccumulator fold;
   while (std::getline(lines, line)) {
     auto j = nlohmann::json::parse(line);
     FileBlock b;
@@ -127,7 +66,8 @@ std::vector<FileBlock> read_chain_file(const std::string& path, const Genesis& g
       auto parsed = parse_event_line(ev.dump());
       EXPECT_TRUE(parsed) << parsed.error().message;
       b.events.push_back(parsed->event);
-      fold.add(parsed->event, genesis);
+      auto folded = accumulate(fold, parsed->event, genesis);
+      EXPECT_TRUE(folded) << folded.error().message;
     }
     b.header.event_count = fold.count;
     b.header.accumulator = fold.value;
@@ -205,36 +145,6 @@ void stop(Process& adapter) {
   kill(adapter.pid(), SIGTERM);
   auto r = adapter.wait();
   EXPECT_EQ(r.exit_code, 0) << r.err;
-}
-
-TEST(VaultFold, MatchesDocsContractExample) {
-  // docs/contract.md "Event accumulator", pinned there by tests/deploy on a real vault.
-  const Genesis g = test_genesis();  // beta is chain id 31338
-  Event d;
-  d.type = EventType::deposit;
-  d.account = *AccountId::from_hex(
-      "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
-  d.amount = "2000000000000000000";
-  Event w;
-  w.type = EventType::withdrawal_request;
-  w.account = d.account;
-  w.amount = "500000000000000000";
-  w.dest_chain = "beta";
-  w.recipient = *Address::from_hex("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
-  w.asset = "ETH";
-  Event c;
-  c.type = EventType::withdrawal_claimed;
-  std::string ab = "0x";
-  for (int i = 0; i < 32; ++i) ab += "ab";
-  c.withdrawal_id = *Hash32::from_hex(ab);
-  Fold f;
-  f.add(d, g);
-  EXPECT_EQ(f.value.hex(), "0x2dbcbaff38b29f7081e7fe77edfb126c495851df566b6629f9ad827843a5e2c6");
-  f.add(w, g);
-  EXPECT_EQ(f.value.hex(), "0x6dbce876ae28d9d79bb7f3f8a74cba7de5d618068c044b6a8b4042cdfc28bdac");
-  f.add(c, g);
-  EXPECT_EQ(f.value.hex(), "0xc1e849edd0e3c63a18d1351aef10c7ef77ae71358219bb2dca73630e7de92efd");
-  EXPECT_EQ(f.count, 3u);
 }
 
 TEST(PythonAdapter, SendsTheFilesBlocksEventsAndFoldOverIpc) {

@@ -1,7 +1,8 @@
 """CURVE key files (docs/adapter-protocol.md "Transport"; wire/curve_key.h is the C++ side):
 {"type":"relay-curve-key","version":1,"public_key":"<Z85>","secret_key":"<Z85>"}, mode 0600.
 Keys are 32 bytes written as 40 characters of Z85 (ZeroMQ RFC 32). A file that group or others
-can access is refused, as the node refuses it. Errors never hold the secret key.
+can access is refused, as the node refuses it, and so are a repeated key and unknown fields
+(strict JSON, as wire/curve_key.cpp reads it). Errors never hold the secret key.
 """
 
 import json
@@ -29,6 +30,19 @@ def public_key_from_z85(text: str, what: str = "public key") -> bytes:
     return raw
 
 
+class _Repeated(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Repeated(k)
+        out[k] = v
+    return out
+
+
 def load_key_file(path: str):
     """Returns (public_z85, secret_z85) as bytes, for zmq's CURVE options."""
     where = f"CURVE key file {path}"
@@ -45,8 +59,10 @@ def load_key_file(path: str):
                                 f"{stat.S_IMODE(st.st_mode):04o}): chmod 600 it")
         text = f.read(4096)
     try:
-        doc = json.loads(text)
-    except ValueError:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _Repeated as e:
+        raise CurveKeyError(f"{where}: {e}: repeated key") from None
+    except ValueError:  # the message would quote the input: not shown
         raise CurveKeyError(f"{where}: not JSON") from None
     if not isinstance(doc, dict) or doc.get("type") != "relay-curve-key" \
             or doc.get("version") != 1:
