@@ -13,8 +13,9 @@ Keccak-256 is the EVM's (the original Keccak padding), from Debian's python3-pyc
 hashlib.sha3_256 is FIPS 202 SHA3-256, a different hash.
 
 Both file_adapter.py (which computes what it sends) and conformance.py (which recomputes what it
-received) use this fold; the C++ test tests/adapters/python/file_adapter_test.cpp checks it
-against an independent fold, and relay_units_test.py against docs/contract.md's example.
+received) use this fold; tests/adapters/python/python_adapter_node_test.cpp checks what the
+adapter sends against the node's fold (proofs/event_accumulator.h), and relay_units_test.py
+checks this one against docs/contract.md's example and tests/vectors/accumulator_vectors.json.
 """
 
 from Cryptodome.Hash import keccak
