@@ -151,6 +151,12 @@ class KvStore {
 /// LevelDB's reason (locked by another process, corrupt, not writable).
 Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir);
 
+/// Opens the LevelDB database in `dir` to read, changing nothing on disk: no folder or file is
+/// created, and what LevelDB would write while opening or reading (its log replay, MANIFEST,
+/// CURRENT, compactions, its LOG file) stays in memory (storage/read_only_env.h). The store's
+/// write() refuses. Refuses a folder without a database (no CURRENT file), naming it.
+Result<std::unique_ptr<KvStore>> open_leveldb_read_only(const std::string& dir);
+
 /// LevelDB with its in-memory Env: the same memtable, batches and compactions as on disk, with
 /// no file I/O and no fsync. For tests and benchmarks; gone when the store is destroyed.
 Result<std::unique_ptr<KvStore>> open_leveldb_in_memory();

@@ -1,3 +1,4 @@
+#include <cstdarg>
 #include <filesystem>
 
 #include <leveldb/db.h>
@@ -7,6 +8,7 @@
 #include <leveldb/write_batch.h>
 
 #include "storage/kv_store.h"
+#include "storage/read_only_env.h"
 
 namespace relay::storage {
 namespace {
@@ -14,10 +16,15 @@ namespace {
 class LevelDbStore final : public KvStore {
  public:
   LevelDbStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
-               std::unique_ptr<leveldb::Env> env)
-      : db_(db), filter_(filter), env_(std::move(env)) {}
+               std::unique_ptr<leveldb::Env> env, std::unique_ptr<leveldb::Logger> log,
+               std::string read_only_dir)
+      : db_(db),
+        filter_(filter),
+        env_(std::move(env)),
+        log_(std::move(log)),
+        read_only_dir_(std::move(read_only_dir)) {}
   ~LevelDbStore() override {
-    delete db_;  // before the Env it may live in
+    delete db_;  // before the Env it may live in and the logger it writes to
     delete filter_;
   }
 
@@ -31,6 +38,8 @@ class LevelDbStore final : public KvStore {
   }
 
   Result<void> write(const WriteBatch& batch, bool sync) override {
+    if (!read_only_dir_.empty())
+      return fail("data folder " + read_only_dir_ + " is open read-only: nothing is written");
     leveldb::WriteBatch& wb = scratch_;  // reused: its buffer keeps its capacity
     wb.Clear();
     for (const auto& op : batch.ops()) {
@@ -83,21 +92,37 @@ class LevelDbStore final : public KvStore {
 
   leveldb::DB* db_;
   const leveldb::FilterPolicy* filter_;
-  std::unique_ptr<leveldb::Env> env_;  // only for an in-memory database
+  std::unique_ptr<leveldb::Env> env_;  // only for an in-memory or read-only database
+  std::unique_ptr<leveldb::Logger> log_;  // only for a read-only database (LevelDB's own LOG
+                                          // file would be a write)
+  std::string read_only_dir_;             // the folder, when opened read-only
   leveldb::WriteBatch scratch_;  // write()'s copy of the batch; callers serialise writes
 };
 
 }  // namespace
 
 namespace {
+
+// LevelDB's informational log, discarded (a read-only open must not write its LOG file).
+class NoLogger final : public leveldb::Logger {
+  void Logv(const char*, std::va_list) override {}
+};
+
+enum class Mode { kCreate, kReadOnly };
+
 Result<std::unique_ptr<KvStore>> open_with(const std::string& dir,
-                                           std::unique_ptr<leveldb::Env> env) {
+                                           std::unique_ptr<leveldb::Env> env, Mode mode) {
   leveldb::Options options;
-  options.create_if_missing = true;
+  options.create_if_missing = mode == Mode::kCreate;
   options.paranoid_checks = true;
   options.write_buffer_size = 64 << 20;
   options.compression = leveldb::kNoCompression;
   options.filter_policy = leveldb::NewBloomFilterPolicy(10);
+  std::unique_ptr<leveldb::Logger> log;
+  if (mode == Mode::kReadOnly) {
+    log = std::make_unique<NoLogger>();
+    options.info_log = log.get();
+  }
   if (env) options.env = env.get();
   leveldb::DB* db = nullptr;
   leveldb::Status s = leveldb::DB::Open(options, dir, &db);
@@ -105,7 +130,9 @@ Result<std::unique_ptr<KvStore>> open_with(const std::string& dir,
     delete options.filter_policy;
     return fail("cannot open data folder " + dir + ": " + s.ToString());
   }
-  return std::unique_ptr<KvStore>(new LevelDbStore(db, options.filter_policy, std::move(env)));
+  return std::unique_ptr<KvStore>(new LevelDbStore(db, options.filter_policy, std::move(env),
+                                                   std::move(log),
+                                                   mode == Mode::kReadOnly ? dir : ""));
 }
 }  // namespace
 
@@ -114,11 +141,18 @@ Result<std::unique_ptr<KvStore>> open_leveldb(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail("cannot create data folder " + dir + ": " + ec.message());
-  return open_with(dir, nullptr);
+  return open_with(dir, nullptr, Mode::kCreate);
+}
+
+Result<std::unique_ptr<KvStore>> open_leveldb_read_only(const std::string& dir) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT"))
+    return fail("data folder " + dir + " holds no LevelDB database (no CURRENT file)");
+  return open_with(dir, make_read_only_env(), Mode::kReadOnly);
 }
 
 Result<std::unique_ptr<KvStore>> open_leveldb_in_memory() {
-  return open_with("/mem", std::unique_ptr<leveldb::Env>(leveldb::NewMemEnv(leveldb::Env::Default())));
+  return open_with("/mem", std::unique_ptr<leveldb::Env>(leveldb::NewMemEnv(leveldb::Env::Default())),
+                   Mode::kCreate);
 }
 
 }  // namespace relay::storage
