@@ -9,6 +9,7 @@
 
 #include "relay/cli/commands.h"
 #include "relay/cli/util.h"
+#include "relay/genesis_file.h"
 #include "vault/genesis.h"
 
 namespace relay::cli {
@@ -20,7 +21,7 @@ struct NetworkIdOptions {
 };
 
 int run_network_id(const NetworkIdOptions& o) {
-  auto text = read_file(o.genesis);
+  auto text = node::read_whole_file(o.genesis);
   if (!text) return die("genesis " + text.error().message);
   auto g = parse_genesis(*text);
   if (!g) return die(o.genesis + ": " + g.error().message);

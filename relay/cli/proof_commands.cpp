@@ -12,6 +12,7 @@
 #include "proofs/liabilities_trees.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/util.h"
+#include "relay/account.h"
 #include "storage/kv_store.h"
 
 namespace relay::cli {
@@ -26,17 +27,6 @@ struct VerifyOptions {
   std::string proof, root;
   bool json = false;
 };
-
-// A 32-byte account id, or a 20-byte EVM address left-padded to one (DESIGN.md "Accounts").
-std::optional<AccountId> parse_account(const std::string& s) {
-  if (auto a = AccountId::from_hex(s)) return a;
-  if (auto addr = Address::from_hex(s)) {
-    AccountId a;
-    std::copy(addr->bytes.begin(), addr->bytes.end(), a.bytes.begin() + 12);
-    return a;
-  }
-  return std::nullopt;
-}
 
 void print_text(const proofs::LiabilityProof& p) {
   std::cout << "asset     " << p.asset << "\naccount   " << p.account.hex() << "\nbalance   "
@@ -55,7 +45,7 @@ void print_text(const proofs::LiabilityProof& p) {
 }
 
 int run_proof(const ProofOptions& o) {
-  const auto account = parse_account(o.account);
+  const auto account = node::parse_account(o.account);
   if (!account) return die("--account: not 0x and 64 hex digits (or a 40-digit EVM address)");
   auto store = open_existing_data(o.data);
   if (!store) return die(store.error().message);

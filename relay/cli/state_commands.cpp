@@ -1,12 +1,14 @@
-// relayctl solvency / receipts: read a stopped node's (or a replay's) data folder.
+// relayctl solvency / receipts: read a stopped node's (or a replay's) data folder, read-only
+// (relay/data_folder.h: nothing in the folder is written or created).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "canonical_state/canonical_state.h"
 #include "relay/cli/commands.h"
-#include "relay/cli/state_json.h"
 #include "relay/cli/util.h"
-#include "storage/kv_store.h"
+#include "relay/data_folder.h"
+#include "relay/genesis_file.h"
+#include "relay/state_summary.h"
 
 namespace relay::cli {
 namespace {
@@ -17,68 +19,44 @@ struct Options {
   bool json = false;
 };
 
-// Opens the folder's canonical state; on failure prints the reason and returns nullptr.
+// A folder's canonical state, opened read-only (the folder must be of this genesis's network).
 struct Opened {
   Genesis genesis;
-  std::unique_ptr<storage::KvStore> store;
+  node::DataFolder folder;
   std::unique_ptr<CanonicalState> state;
 };
 
 Result<std::unique_ptr<Opened>> open_state(const Options& o) {
-  auto o2 = std::make_unique<Opened>();
-  auto text = read_file(o.genesis);
-  if (!text) return fail("genesis " + text.error().message);
-  auto g = parse_genesis(*text);
-  if (!g) return fail(o.genesis + ": " + g.error().message);
-  o2->genesis = std::move(*g);
-  auto store = open_existing_data(o.data);
-  if (!store) return std::unexpected(store.error());
-  o2->store = std::move(*store);
-  auto cs = CanonicalState::open(o2->genesis, *o2->store);
+  auto opened = std::make_unique<Opened>();
+  auto g = node::read_genesis_file(o.genesis);
+  if (!g) return std::unexpected(g.error());
+  opened->genesis = std::move(*g);
+  auto folder = node::open_data_folder_read_only(o.data, opened->genesis.network_id);
+  if (!folder) return std::unexpected(folder.error());
+  opened->folder = std::move(*folder);
+  auto cs = CanonicalState::open(opened->genesis, *opened->folder.store);
   if (!cs) return fail(o.data + ": " + cs.error().message);
-  o2->state = std::move(*cs);
-  return o2;
+  opened->state = std::move(*cs);
+  return opened;
 }
 
 int run_solvency(const Options& o) {
   auto opened = open_state(o);
   if (!opened) return die(opened.error().message);
-  const CanonicalState& cs = *(*opened)->state;
-  const Genesis& g = cs.genesis();
-  const Vault& v = cs.vault();
-  nlohmann::json assets = nlohmann::json::object();
-  for (uint32_t a = 0; a < g.assets.size(); ++a) {
-    nlohmann::json j;
-    Amount custody;
-    for (uint32_t c = 0; c < g.chains.size(); ++c) {
-      j["custody"][g.chains[c].name] = v.custody(c, a).to_decimal();
-      j["pending"][g.chains[c].name] = v.pending(c, a).to_decimal();
-      custody = custody.checked_add(v.custody(c, a)).value_or(Amount::max());
-    }
-    Amount liabilities = v.liabilities(a);
-    j["total_custody"] = custody.to_decimal();
-    j["liabilities"] = liabilities.to_decimal();
-    j["surplus"] = custody >= liabilities ? custody.checked_sub(liabilities)->to_decimal()
-                                          : "-" + liabilities.checked_sub(custody)->to_decimal();
-    assets[g.assets[a].id.value] = j;
-  }
-  auto broken = v.check_invariants();
-  nlohmann::json out{{"epochs", cs.next_epoch()},
-                     {"assets", assets},
-                     {"invariants_ok", !broken},
-                     {"state_digest", cs.state_digest().hex()}};
-  if (broken) out["invariant_broken"] = *broken;
+  const nlohmann::json out = node::solvency_json(*(*opened)->state);
+  const bool ok = out["invariants_ok"].get<bool>();
   if (o.json) {
     std::cout << out.dump() << "\n";
   } else {
-    std::cout << "epochs committed: " << cs.next_epoch() << "\n";
-    for (auto& [id, j] : assets.items())
-      std::cout << id << ": custody " << j["total_custody"].get<std::string>()
-                << ", liabilities " << j["liabilities"].get<std::string>() << ", surplus "
+    std::cout << "epochs committed: " << out["epochs"] << "\n";
+    for (auto& [id, j] : out["assets"].items())
+      std::cout << id << ": custody " << j["total_custody"].get<std::string>() << ", liabilities "
+                << j["liabilities"].get<std::string>() << ", surplus "
                 << j["surplus"].get<std::string>() << "\n";
-    std::cout << "invariants: " << (broken ? "BROKEN: " + *broken : "ok") << "\n";
+    std::cout << "invariants: "
+              << (ok ? "ok" : "BROKEN: " + out["invariant_broken"].get<std::string>()) << "\n";
   }
-  return broken ? 3 : 0;
+  return ok ? 0 : 3;
 }
 
 int run_receipts(const Options& o) {
@@ -88,23 +66,14 @@ int run_receipts(const Options& o) {
   if (!opened) return die(opened.error().message);
   auto receipts = (*opened)->state->receipts(*epoch);
   if (!receipts) return die(receipts.error().message);
-  nlohmann::json out = nlohmann::json::array();
-  for (const Receipt& r : *receipts) {
-    out.push_back({{"epoch", r.epoch},
-                   {"index", r.index},
-                   {"reason", std::string(to_string(r.reason))},
-                   {"chain", r.chain},
-                   {"block", r.pos.block},
-                   {"log_index", r.pos.log_index},
-                   {"event", r.event.hex()}});
-  }
+  const nlohmann::json out = node::receipts_json(*receipts);
   if (o.json) {
     std::cout << out.dump() << "\n";
   } else {
     for (const auto& r : out)
-      std::cout << "epoch " << r["epoch"] << " #" << r["index"] << " " << r["chain"].get<std::string>()
-                << " block " << r["block"] << " log " << r["log_index"] << ": "
-                << r["reason"].get<std::string>() << "\n";
+      std::cout << "epoch " << r["epoch"] << " #" << r["index"] << " "
+                << r["chain"].get<std::string>() << " block " << r["block"] << " log "
+                << r["log_index"] << ": " << r["reason"].get<std::string>() << "\n";
     if (out.empty()) std::cout << "no rejected events in epoch " << *epoch << "\n";
   }
   return 0;

@@ -1,27 +1,17 @@
 #include "relay/cli/util.h"
 
-#include <cerrno>
-#include <cstring>
+#include "relay/data_folder.h"
+#include "relay/genesis_file.h"
+
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "vault/json_strict.h"
 
 namespace relay::cli {
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return fail(path + ": read error");
-  return ss.str();
-}
-
 Result<nlohmann::json> read_json_file(const std::string& path) {
-  auto text = read_file(path);
+  auto text = node::read_whole_file(path);
   if (!text) return std::unexpected(text.error());
   return parse_json_strict(*text, path);
 }
@@ -37,7 +27,9 @@ Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& 
   if (!std::filesystem::is_directory(data)) return fail("--data: " + data + " is not a folder");
   if (!std::filesystem::exists(std::filesystem::path(data) / "CURRENT"))
     return fail("--data: " + data + " holds no LevelDB database (no CURRENT file)");
-  return storage::open_leveldb(data);
+  auto folder = node::open_data_folder_read_only(data);
+  if (!folder) return std::unexpected(folder.error());
+  return std::move(folder->store);
 }
 
 Result<uint64_t> parse_count(const std::string& option, const std::string& s, const char* what) {

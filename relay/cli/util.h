@@ -12,9 +12,6 @@
 
 namespace relay::cli {
 
-/// The whole file, or an error naming it and the reason.
-Result<std::string> read_file(const std::string& path);
-
 /// The file parsed as strict JSON (vault/json_strict.h), or an error naming it ("F: not valid
 /// JSON at line 3, column 7: ...", "F: leaf.amount: repeated key").
 Result<nlohmann::json> read_json_file(const std::string& path);
@@ -22,7 +19,8 @@ Result<nlohmann::json> read_json_file(const std::string& path);
 /// An optional `--root 0x..` option: nullopt when empty, an error when not 32 bytes of hex.
 Result<std::optional<Hash32>> parse_root_option(const std::string& value);
 
-/// Opens an existing data folder, refusing a path that is not one (LevelDB would create it).
+/// Opens an existing data folder read-only (relay/data_folder.h: nothing in it is written or
+/// created), refusing a path that is not one and a folder without the relay's marker.
 Result<std::unique_ptr<storage::KvStore>> open_existing_data(const std::string& data);
 
 /// An `--epoch` value: decimal digits below 2^64. (CLI11 would silently wrap "-1" into

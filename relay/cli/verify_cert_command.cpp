@@ -11,6 +11,7 @@
 #include "proofs/certificate_json.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/util.h"
+#include "relay/genesis_file.h"
 #include "vault/genesis.h"
 
 namespace relay::cli {
@@ -32,11 +33,9 @@ int invalid(const VerifyCertOptions& o, std::string_view kind, const std::string
 }
 
 int run_verify_cert(const VerifyCertOptions& o) {
-  auto gtext = read_file(o.genesis);
-  if (!gtext) return die("genesis " + gtext.error().message);
-  auto genesis = parse_genesis(*gtext);
-  if (!genesis) return die(o.genesis + ": " + genesis.error().message);
-  auto ctext = read_file(o.cert);
+  auto genesis = node::read_genesis_file(o.genesis);
+  if (!genesis) return die(genesis.error().message);
+  auto ctext = node::read_whole_file(o.cert);
   if (!ctext) return die("certificate " + ctext.error().message);
   auto cert = certificate_from_json(*ctext);
   if (!cert) return invalid(o, "malformed certificate file", cert.error().message);

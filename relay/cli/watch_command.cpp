@@ -10,6 +10,7 @@
 #include "adapters/evm/watcher.h"
 #include "relay/cli/commands.h"
 #include "relay/cli/util.h"
+#include "relay/genesis_file.h"
 #include "vault/genesis.h"
 #include "wire/event_log.h"
 
@@ -51,7 +52,7 @@ Result<std::string> rpc_url(const WatchCliOptions& o) {
   if (o.rpc.empty() == o.rpc_file.empty())
     return fail("give exactly one of --rpc URL and --rpc-file FILE");
   if (!o.rpc_file.empty()) {
-    auto text = read_file(o.rpc_file);
+    auto text = node::read_whole_file(o.rpc_file);
     if (!text) return fail("--rpc-file " + text.error().message);
     std::string url = text->substr(0, text->find('\n'));
     while (!url.empty() && (url.back() == '\r' || url.back() == ' ' || url.back() == '\t'))
@@ -63,10 +64,8 @@ Result<std::string> rpc_url(const WatchCliOptions& o) {
 }
 
 int run_watch(const WatchCliOptions& o) {
-  auto text = read_file(o.genesis);
-  if (!text) return die("genesis " + text.error().message);
-  auto genesis = parse_genesis(*text);
-  if (!genesis) return die(o.genesis + ": " + genesis.error().message);
+  auto genesis = node::read_genesis_file(o.genesis);
+  if (!genesis) return die(genesis.error().message);
   auto chain = genesis->chain_index(o.chain);
   if (!chain) return die("--chain: " + o.chain + " is not a chain of " + o.genesis);
   if (genesis->chains[*chain].kind != "evm")

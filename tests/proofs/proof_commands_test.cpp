@@ -13,6 +13,7 @@
 #include "liabilities_test_util.h"
 #include "proofs/inclusion_proof_codec.h"
 #include "proofs/liabilities_trees.h"
+#include "relay/data_folder.h"
 
 namespace relay::proofs {
 namespace {
@@ -62,18 +63,19 @@ TEST(ProofCommands, ProofFromDataFolderVerifiesOfflineAndTamperingIsRefused) {
   const std::string data = f.file("data");
   Hash32 root;
   {
-    auto store = storage::open_leveldb(data);
-    ASSERT_TRUE(store);
     Genesis g;
     g.assets.resize(1);
     g.assets[0].id.value = "USDC";
-    auto trees = LiabilitiesTrees::open(g, **store);
+    auto folder = node::open_data_folder(data, g.network_id);
+    ASSERT_TRUE(folder) << folder.error().message;
+    auto& store = folder->store;
+    auto trees = LiabilitiesTrees::open(g, *store);
     ASSERT_TRUE(trees);
     std::vector<BalanceChange> b;
     for (uint64_t a = 1; a <= 50; ++a) b.push_back({account_n(a), 0, Amount{uint128_t(a * 100)}});
     storage::WriteBatch batch;
     ASSERT_TRUE((*trees)->stage(testing::epoch_of(1, b), batch));
-    ASSERT_TRUE((*store)->write(batch, true));
+    ASSERT_TRUE(store->write(batch, true));
     (*trees)->committed(true);
     root = (*trees)->tree(0).root();
   }

@@ -21,6 +21,7 @@
 #include "proofs/keys.h"
 #include "proofs/liabilities_trees.h"
 #include "proofs/secp256k1.h"
+#include "relay/data_folder.h"
 #include "storage/kv_store.h"
 #include "tests/support/relayctl.h"
 #include "vault/genesis.h"
@@ -278,11 +279,12 @@ TEST_F(CommitmentCli, UnknownEpochOrWithdrawalAndFoldersWithoutCommitmentsGetSpe
   {
     auto genesis = parse_genesis(read_text(kGenesis));
     ASSERT_TRUE(genesis);
-    auto db = storage::open_leveldb(old);
-    ASSERT_TRUE(db);
-    auto trees = proofs::LiabilitiesTrees::open(*genesis, **db);
+    auto folder = node::open_data_folder(old, genesis->network_id);
+    ASSERT_TRUE(folder) << folder.error().message;
+    storage::KvStore& db = *folder->store;
+    auto trees = proofs::LiabilitiesTrees::open(*genesis, db);
     ASSERT_TRUE(trees);
-    auto state = CanonicalState::open(*genesis, **db, trees->get());
+    auto state = CanonicalState::open(*genesis, db, trees->get());
     ASSERT_TRUE(state);
     ASSERT_TRUE((*state)->apply_batch({}));
   }

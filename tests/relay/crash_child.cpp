@@ -1,7 +1,7 @@
 // relay-crash-child: the process that crash_recovery_test kills. It replays an event log into a
-// LevelDB data folder the way `relayctl replay` does (batch k = epoch k, committed batches
-// skipped), and reports each commit's progress on a pipe so the test can pick its kill point
-// from a condition instead of a timer:
+// data folder with exactly `relayctl replay`'s code (relay/data_folder.h, relay/replay.h: batch
+// k = epoch k, committed batches checked and skipped), over a store that reports each commit's
+// progress on a pipe so the test can pick its kill point from a condition instead of a timer:
 //   "W <epoch>"  the epoch's write batch is about to go to LevelDB (sent just before Write)
 //   "D <epoch>"  LevelDB's synced Write returned
 //   "END"        every batch is committed
@@ -18,16 +18,13 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "canonical_state/canonical_state.h"
-#include "storage/background_writer.h"
-#include "storage/worker.h"
 #include "canonical_state/codec.h"
-#include "proofs/epoch_committer.h"
+#include "relay/data_folder.h"
+#include "relay/genesis_file.h"
+#include "relay/replay.h"
 #include "storage/kv_store.h"
-#include "vault/genesis.h"
-#include "wire/event_log.h"
 
 namespace {
 
@@ -94,55 +91,19 @@ int die(const std::string& m) {
 }
 
 int run(const Options& o) {
-  std::ifstream gf(o.genesis);
-  std::string text((std::istreambuf_iterator<char>(gf)), std::istreambuf_iterator<char>());
-  auto genesis = parse_genesis(text);
+  auto genesis = node::read_genesis_file(o.genesis);
   if (!genesis) return die(genesis.error().message);
-  auto db = storage::open_leveldb(o.data);
-  if (!db) return die(db.error().message);
-  ReportingStore store(**db, o);
-  // As relayctl replay: the liabilities trees and the epoch commitment are written in each
-  // epoch's batch, commits are pipelined through a background writer and events hashed on a
-  // worker.
-  auto committer = proofs::EpochCommitter::open(*genesis, store);
-  if (!committer) return die(committer.error().message);
-  storage::BackgroundWriter writer(store, storage::kPipelineDepth);
-  storage::Worker worker;
-  CanonicalState::Options options = o.state;
-  options.writer = &writer;
-  options.worker = &worker;
-  auto state = CanonicalState::open(*genesis, store, committer->get(), options);
-  if (!state) return die(state.error().message);
-  CanonicalState& cs = **state;
-
+  auto folder = node::open_data_folder(o.data, genesis->network_id);
+  if (!folder) return die(folder.error().message);
+  ReportingStore store(*folder->store, o);
   std::ifstream in(o.events);
   if (!in) return die("cannot open " + o.events);
-  std::vector<Event> batch;
-  uint64_t batch_no = 0;
-  auto close_batch = [&]() -> bool {
-    if (batch_no >= cs.next_epoch()) {
-      if (auto r = cs.apply_batch(batch); !r) {
-        die(r.error().message);
-        return false;
-      }
-    }
-    ++batch_no;
-    batch.clear();
-    return true;
-  };
-  std::string line;
-  uint64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    auto parsed = parse_event_line(line);
-    if (!parsed) return die("line " + std::to_string(line_no) + ": " + parsed.error().message);
-    if (!parsed->is_epoch)
-      batch.push_back(std::move(parsed->event));
-    else if (!close_batch())
-      return 2;
-  }
-  if (!batch.empty() && !close_batch()) return 2;
-  if (auto r = cs.flush(); !r) return die(r.error().message);
+  node::Replay::Options options;
+  options.state = o.state;
+  auto replay = node::Replay::open(*genesis, store, o.data, options);
+  if (!replay) return die(replay.error().message);
+  auto outcome = (*replay)->run(in, o.events);
+  if (!outcome) return die(outcome.error().message);
   report(o.report_fd, "END");
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -396,6 +397,28 @@ TEST_F(CrashRecoveryTest, CleanRunOfTheCrashChildEqualsRelayctl) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(expect_epoch_boundary(data, kBatches), kBatches);
   expect_resume_matches_clean(data, kBatches);
+}
+
+TEST_F(CrashRecoveryTest, TheChildChecksCommittedBatchesAsRelayctlDoes) {
+  // The child runs relayctl replay's own loop (relay/replay.h), check of committed batches
+  // included: a log whose first batch is not the folder's epoch 0 is refused, nothing written.
+  TempDir d;
+  const std::string data = d / "data";
+  Process clean(child_argv(data), 3);
+  ASSERT_TRUE(wait_for_report(clean, "END"));
+  ASSERT_EQ(clean.wait().exit_code, 0);
+  std::ifstream in(log_path_);
+  std::string first, rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  first = rest.substr(0, rest.find('\n') + 1);
+  const std::string other = d / "other.jsonl";
+  std::ofstream(other) << first << rest;  // batch 0 holds its first event twice
+  std::vector<std::string> argv = child_argv(data);
+  argv[4] = other;
+  auto r = testing::run_process(argv);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("batch 0 differs from the epoch the data folder committed"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(expect_epoch_boundary(data, kBatches), kBatches);
 }
 
 }  // namespace
