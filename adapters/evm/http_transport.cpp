@@ -133,4 +133,6 @@ std::unique_ptr<Transport> make_http_transport(const std::string& url, HttpOptio
   return std::make_unique<CurlTransport>(url, options);
 }
 
+std::string redacted_url_label(const std::string& url) { return redacted_label(url); }
+
 }  // namespace relay::evm

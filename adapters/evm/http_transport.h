@@ -51,6 +51,11 @@ struct HttpOptions {
   size_t max_response_bytes = 64u << 20;             // a getLogs answer can be large, not unbounded
 };
 
+/// scheme://host[:port] of `url`, what messages and logs may show of an RPC URL: one often
+/// carries a secret (user:password, or a provider's API key in the path or query), so nothing
+/// else of it is ever printed. "(unparsable RPC URL)" when curl cannot parse it.
+std::string redacted_url_label(const std::string& url);
+
 /// A Transport over libcurl to `url` (http:// or https://). The URL may hold credentials
 /// (user:password@, an API key in the path or query): errors name only scheme://host[:port].
 std::unique_ptr<Transport> make_http_transport(const std::string& url, HttpOptions options = {});

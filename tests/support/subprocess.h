@@ -89,6 +89,18 @@ class Process {
     }
   }
 
+  /// Reads stdout and stderr until `needle` appears in what the child wrote to stderr: true,
+  /// or false once every pipe ended without it.
+  bool wait_for_stderr(const std::string& needle) {
+    while (err_buf_.find(needle) == std::string::npos) {
+      if (out_ < 0 && err_ < 0 && report_ < 0) return false;
+      pump();
+    }
+    return true;
+  }
+  /// What the child wrote to stderr so far.
+  const std::string& stderr_so_far() const { return err_buf_; }
+
   /// SIGKILL, then waits for the child to be gone.
   ProcessResult kill_and_wait() {
     kill(pid_, SIGKILL);
