@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { compileContracts, vaultConstructorArgs } from '../lib/vault.mjs';
+import { compileSolidity, compileVault, deployVault } from '../lib/vault.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '..', '..');
@@ -173,7 +173,8 @@ export class Devnet {
   /// one asset, two decimals) and the vault. The genesis holds the vault's address and the vault
   /// holds the genesis' hash, so the addresses are computed first (CREATE: deployer + nonce).
   async deploy() {
-    const artifacts = compileContracts({ extra: { 'DevToken.sol': join(here, 'DevToken.sol') } });
+    const artifacts = { ...compileVault(),
+                        ...compileSolidity({ 'DevToken.sol': readFileSync(join(here, 'DevToken.sol'), 'utf8') }) };
     const plans = [];
     for (const [i, chain] of this.chains.entries()) {
       const deployer = await chain.signer(0);
@@ -209,10 +210,10 @@ export class Devnet {
       const tf = new ethers.ContractFactory(artifacts.DevToken.abi, artifacts.DevToken.bytecode, p.deployer);
       const token = await tf.deploy('Devnet Dollar', 'USD', p.tokenDecimals);
       await token.waitForDeployment();
-      const vf = new ethers.ContractFactory(artifacts.RelayVault.abi, artifacts.RelayVault.bytecode, p.deployer);
-      const vault = await vf.deploy(...vaultConstructorArgs(this.genesis, this.networkId, p.chain.name));
-      await vault.waitForDeployment();
-      const [t, v] = [await token.getAddress(), await vault.getAddress()];
+      const { address: v } = await deployVault({ provider: p.chain.provider, genesis: this.genesis,
+                                                 networkId: this.networkId, chainName: p.chain.name,
+                                                 from: p.deployer, artifact: artifacts.RelayVault });
+      const t = await token.getAddress();
       if (t !== p.token || v !== p.vault) {
         throw new Error(`${p.chain.name}: deployed at ${t}/${v}, not at the addresses the genesis names ${p.token}/${p.vault}`);
       }
