@@ -133,9 +133,11 @@ export class Devnet {
     return execFileSync(join(this.bin, 'relayctl'), args, { encoding: 'utf8' });
   }
 
-  async start() {
+  /// Everything but the nodes: chains, keys, genesis, vaults and tokens, funded publishers,
+  /// node.toml per validator. `binaries` are the ones that must exist in `bin`.
+  async prepare(binaries = ['relayctl']) {
     mkdirSync(this.dir, { recursive: true });
-    for (const b of ['relayd', 'relayctl', 'relay-adapter-evm']) {
+    for (const b of binaries) {
       if (!existsSync(join(this.bin, b))) throw new Error(`${join(this.bin, b)} is missing: build first`);
     }
     await this.startChains();
@@ -143,6 +145,12 @@ export class Devnet {
     await this.deploy();
     await this.fundPublishers();
     await this.writeConfigs();
+    return this;
+  }
+
+  /// prepare(), then every validator's relayd.
+  async start() {
+    await this.prepare(['relayd', 'relayctl', 'relay-adapter-evm']);
     for (const v of this.validators) v.start();
     return this;
   }
@@ -210,7 +218,7 @@ export class Devnet {
       const tf = new ethers.ContractFactory(artifacts.DevToken.abi, artifacts.DevToken.bytecode, p.deployer);
       const token = await tf.deploy('Devnet Dollar', 'USD', p.tokenDecimals);
       await token.waitForDeployment();
-      const { address: v } = await deployVault({ provider: p.chain.provider, genesis: this.genesis,
+      const { address: v } = await deployVault({ provider: p.chain.provider, genesisText: text,
                                                  networkId: this.networkId, chainName: p.chain.name,
                                                  from: p.deployer, artifact: artifacts.RelayVault });
       const t = await token.getAddress();
