@@ -2,10 +2,12 @@
 // commitment", "Storage of commitments and withdrawals"). It is the canonical state's
 // CommitObserver: it owns the LiabilitiesTrees and hands them each epoch first, then builds the
 // epoch's commitment (build_epoch_commitment, chained to the previous epoch's hash; zero before
-// epoch 0) and puts it, with the epoch's withdrawal leaves per destination chain, into the same
-// write batch as the state and the trees. So after a crash the state, the trees and the
-// commitments are always at the same epoch. On open it loads the trees and the last commitment
-// and checks that they agree.
+// epoch 0) with the cuts the node gave for that epoch (set_next_cuts; the empty cuts when it
+// gave none), checks its content (commitment_checks.h), and puts it, with the epoch's withdrawal
+// leaves per destination chain, into the same write batch as the state and the trees. So after a
+// crash the state, the trees and the commitments are always at the same epoch, and no stored
+// commitment (what a node signs) breaks the checks. On open it loads the trees and the last
+// commitment and checks that they agree.
 // Owns the trees; keeps a reference to the genesis (which must outlive it) and none to the
 // store. Not thread-safe: stage/committed and the reads are serialised by the owner.
 #pragma once
@@ -44,6 +46,19 @@ class EpochCommitter final : public CommitObserver {
   /// commitments were kept).
   Result<void> check_state_epochs(uint64_t state_epochs) const;
 
+  /// The chain data of the next epoch (docs/node.md "Epochs and the cut"): the node calls this
+  /// before CanonicalState::apply_batch(epoch), with `end_time` = T_e of the genesis schedule
+  /// (unix seconds) and one cut per genesis chain, in genesis order. stage() then refuses the
+  /// epoch, naming set_next_cuts, when they were given for another epoch or are not one per
+  /// chain; when a cut is below a block the state applied an event from; and when the commitment
+  /// fails check_commitment_content or check_cuts_follow (end_time not T_e, a cut timestamp
+  /// after it, a malformed empty cut, a cut that does not extend the previous epoch's). They
+  /// stay set until their epoch is committed (a discarded epoch is staged again with them); a
+  /// second call replaces them. Without a call (relayctl replay, which has no chain data) the
+  /// commitment carries the empty cuts and end_time 0, which stage() refuses once an earlier
+  /// commitment carried cuts.
+  void set_next_cuts(uint64_t epoch, uint64_t end_time, std::vector<ChainCut> cuts);
+
   Result<void> stage(const EpochChanges& changes, storage::WriteBatch& batch) override;
   void committed(bool ok) override;
 
@@ -64,6 +79,13 @@ class EpochCommitter final : public CommitObserver {
     Hash32 hash;
   };
   std::optional<Pending> pending_;
+  struct NextCuts {
+    uint64_t epoch = 0;
+    uint64_t end_time = 0;
+    std::vector<ChainCut> cuts;
+  };
+  std::optional<NextCuts> next_cuts_;
+  Result<void> check_next_cuts(const EpochChanges& changes) const;
   std::vector<AssetLiabilities> liabilities_;  // scratch, reused from epoch to epoch
 };
 
