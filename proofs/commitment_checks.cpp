@@ -28,7 +28,9 @@ Result<void> check_cut(const ChainCut& k, uint64_t end_time, const std::string& 
   return {};
 }
 
-Result<void> check_amounts(const EpochCommitment& c, const Genesis& g) {
+}  // namespace
+
+Result<void> check_commitment_amounts(const EpochCommitment& c, const Genesis& g) {
   for (size_t a = 0; a < c.asset_count(); ++a) {
     const std::string at = "commitment: asset " + g.assets[a].id.value + ": ";
     Amount custody, owed = c.liabilities_totals[a], pending;
@@ -40,7 +42,8 @@ Result<void> check_amounts(const EpochCommitment& c, const Genesis& g) {
       auto cu = custody.checked_add(c.custody_at(ch, a));
       auto pe = pending.checked_add(c.pending_at(ch, a));
       auto ow = owed.checked_add(c.pending_at(ch, a));
-      if (!cu || !pe || !ow) return fail(at + "custody or pending over all chains reaches 2^128");
+      if (!cu || !pe || !ow) return fail(at + "custody, pending, or liabilities total + pending, over all chains "
+                                         "reaches 2^128");
       custody = *cu, pending = *pe, owed = *ow;
     }
     if (custody != owed)
@@ -50,9 +53,7 @@ Result<void> check_amounts(const EpochCommitment& c, const Genesis& g) {
   return {};
 }
 
-}  // namespace
-
-Result<void> check_commitment_content(const EpochCommitment& c, const Genesis& genesis) {
+Result<void> check_commitment_cuts(const EpochCommitment& c, const Genesis& genesis) {
   if (c.end_time != 0) {
     const auto t = genesis.epochs ? genesis.epochs->end_time(c.epoch) : std::nullopt;
     if (!genesis.epochs)
@@ -65,7 +66,12 @@ Result<void> check_commitment_content(const EpochCommitment& c, const Genesis& g
   }
   for (size_t ch = 0; ch < c.chain_count(); ++ch)
     if (auto r = check_cut(c.cut(ch), c.end_time, chain_at(genesis, ch)); !r) return r;
-  return check_amounts(c, genesis);
+  return {};
+}
+
+Result<void> check_commitment_content(const EpochCommitment& c, const Genesis& genesis) {
+  if (auto r = check_commitment_cuts(c, genesis); !r) return r;
+  return check_commitment_amounts(c, genesis);
 }
 
 Result<void> check_cuts_follow(const EpochCommitment& previous, const EpochCommitment& next,

@@ -76,16 +76,22 @@ Result<EpochCommitment> decode_commitment(std::span<const uint8_t> bytes) {
   std::array<size_t, layout::kArrays> start{};
   for (size_t a = 0; a < layout::kArrays; ++a) {
     const size_t head = layout::kStaticWords + a;
+    const std::string name(layout::kArrayNames[a]);
     if (!r.fits(head, 8) || r.u64(head) != 32 * pos)
-      return fail(at(head) + "array offset is not " + std::to_string(32 * pos));
-    if (pos >= r.words() || !r.fits(pos, 8) || r.u64(pos) > r.words() - pos - 1)
-      return fail(at(pos) + "array length runs past the end");
+      return fail(at(head) + "offset of " + name + " is not " + std::to_string(32 * pos) +
+                  " (where the previous array ends)");
+    if (pos >= r.words())
+      return fail(at(pos) + "length of " + name + " is past the end of the " +
+                  std::to_string(r.words()) + " words");
+    if (!r.fits(pos, 8) || r.u64(pos) > r.words() - pos - 1)
+      return fail(at(pos) + "length of " + name + " runs past the end (" +
+                  std::to_string(r.words() - pos - 1) + " words follow it)");
     start[a] = pos;
     pos += 1 + size_t(r.u64(pos));
   }
   if (pos != r.words())
     return fail("commitment bytes: " + std::to_string(r.words() - pos) +
-                " trailing words after the last array");
+                " trailing words after the last array (withdrawal_roots)");
 
   std::optional<std::string> error;
   size_t a = 0;

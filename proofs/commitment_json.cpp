@@ -11,9 +11,10 @@ namespace {
 using json = nlohmann::json;
 namespace layout = commitment_layout;
 
-json to_json_value(uint64_t v) { return v; }
-json to_json_value(const Hash32& h) { return h.hex(); }
-json to_json_value(Amount a) { return a.to_decimal(); }
+using ojson = nlohmann::ordered_json;
+ojson to_json_value(uint64_t v) { return v; }
+ojson to_json_value(const Hash32& h) { return h.hex(); }
+ojson to_json_value(Amount a) { return a.to_decimal(); }
 
 Result<void> from_json_value(const json& v, const std::string& path, Hash32& out) {
   if (!v.is_string()) return fail(path + ": must be a 0x-hex string");

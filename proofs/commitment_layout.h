@@ -5,6 +5,7 @@
 // three readers and writers cannot disagree on the order. Header-only, stateless.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -19,20 +20,29 @@ inline constexpr size_t kArrays = 10;
 /// The head: the static words, then one offset per array.
 inline constexpr size_t kHeadWords = kStaticWords + kArrays;
 
+/// The names of the four static fields and of the ten arrays, in encoding order: the JSON
+/// field names, and what error messages call them.
+inline constexpr std::array<std::string_view, kStaticWords> kStaticNames = {
+    "network_id", "epoch", "previous", "end_time"};
+inline constexpr std::array<std::string_view, kArrays> kArrayNames = {
+    "cut_heights",       "cut_hashes",         "cut_timestamps", "event_counts",
+    "event_accumulators", "liabilities_roots", "liabilities_totals", "custody",
+    "pending",           "withdrawal_roots"};
+
 /// Calls f(name, array) for the ten arrays in encoding order. `array` is a std::vector of
 /// uint64_t (uint64 words), Hash32 (bytes32) or Amount (uint128), const when `c` is.
 template <class Commitment, class F>
 void for_each_array(Commitment& c, F&& f) {
-  f(std::string_view("cut_heights"), c.cut_heights);
-  f(std::string_view("cut_hashes"), c.cut_hashes);
-  f(std::string_view("cut_timestamps"), c.cut_timestamps);
-  f(std::string_view("event_counts"), c.event_counts);
-  f(std::string_view("event_accumulators"), c.event_accumulators);
-  f(std::string_view("liabilities_roots"), c.liabilities_roots);
-  f(std::string_view("liabilities_totals"), c.liabilities_totals);
-  f(std::string_view("custody"), c.custody);
-  f(std::string_view("pending"), c.pending);
-  f(std::string_view("withdrawal_roots"), c.withdrawal_roots);
+  f(kArrayNames[0], c.cut_heights);
+  f(kArrayNames[1], c.cut_hashes);
+  f(kArrayNames[2], c.cut_timestamps);
+  f(kArrayNames[3], c.event_counts);
+  f(kArrayNames[4], c.event_accumulators);
+  f(kArrayNames[5], c.liabilities_roots);
+  f(kArrayNames[6], c.liabilities_totals);
+  f(kArrayNames[7], c.custody);
+  f(kArrayNames[8], c.pending);
+  f(kArrayNames[9], c.withdrawal_roots);
 }
 
 }  // namespace relay::commitment_layout

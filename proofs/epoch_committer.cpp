@@ -61,14 +61,36 @@ Result<void> EpochCommitter::check_state_epochs(uint64_t state_epochs) const {
   return {};
 }
 
-void EpochCommitter::set_next_cuts(uint64_t epoch, uint64_t end_time,
-                                   std::vector<ChainCut> cuts) {
-  next_cuts_ = NextCuts{epoch, end_time, std::move(cuts)};
+Result<void> EpochCommitter::set_next_cuts(uint64_t epoch, uint64_t end_time,
+                                           std::vector<ChainCut> cuts) {
+  next_cuts_ = NextCuts{epoch, end_time, std::move(cuts), std::nullopt};
+  const std::string at = "set_next_cuts: epoch " + std::to_string(epoch) + ": ";
+  auto refuse = [&](const std::string& why) -> Result<void> {
+    next_cuts_->refused = at + why;
+    return fail(*next_cuts_->refused);
+  };
+  if (epoch != epochs())
+    return refuse("the next epoch to commit is " + std::to_string(epochs()));
+  if (next_cuts_->cuts.size() != genesis_.chains.size())
+    return refuse(std::to_string(next_cuts_->cuts.size()) + " cuts, the genesis has " +
+                  std::to_string(genesis_.chains.size()) + " chains");
+  // What can be checked before the epoch is applied: the cut fields alone, and against the
+  // last commitment's (the rest of the commitment is not known yet).
+  EpochCommitment probe;
+  probe.epoch = epoch;
+  probe.end_time = end_time;
+  probe.set_cuts(next_cuts_->cuts);
+  if (auto r = check_commitment_cuts(probe, genesis_); !r) return refuse(r.error().message);
+  if (last_)
+    if (auto r = check_cuts_follow(*last_, probe, genesis_); !r) return refuse(r.error().message);
+  return {};
 }
 
 Result<void> EpochCommitter::check_next_cuts(const EpochChanges& changes) const {
   const std::string at = "epoch commitments: epoch " + std::to_string(changes.epoch) + ": ";
   const size_t chains = genesis_.chains.size();
+  if (next_cuts_->refused)
+    return fail(at + "the cuts given for it were refused (" + *next_cuts_->refused + ")");
   if (next_cuts_->epoch != changes.epoch)
     return fail(at + "set_next_cuts gave the cuts of epoch " + std::to_string(next_cuts_->epoch) +
                 ", not of this one");

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "canonical_state/commit_observer.h"
@@ -46,18 +47,28 @@ class EpochCommitter final : public CommitObserver {
   /// commitments were kept).
   Result<void> check_state_epochs(uint64_t state_epochs) const;
 
-  /// The chain data of the next epoch (docs/node.md "Epochs and the cut"): the node calls this
-  /// before CanonicalState::apply_batch(epoch), with `end_time` = T_e of the genesis schedule
-  /// (unix seconds) and one cut per genesis chain, in genesis order. stage() then refuses the
-  /// epoch, naming set_next_cuts, when they were given for another epoch or are not one per
-  /// chain; when a cut is below a block the state applied an event from; and when the commitment
-  /// fails check_commitment_content or check_cuts_follow (end_time not T_e, a cut timestamp
-  /// after it, a malformed empty cut, a cut that does not extend the previous epoch's). They
-  /// stay set until their epoch is committed (a discarded epoch is staged again with them); a
-  /// second call replaces them. Without a call (relayctl replay, which has no chain data) the
-  /// commitment carries the empty cuts and end_time 0, which stage() refuses once an earlier
-  /// commitment carried cuts.
-  void set_next_cuts(uint64_t epoch, uint64_t end_time, std::vector<ChainCut> cuts);
+  /// The chain data of the next epoch (docs/node.md "Epochs and the cut"). The node calls this
+  /// before CanonicalState::apply_batch() applies epoch `epoch`, with `end_time` = T_e of the
+  /// genesis schedule (unix seconds: EpochSchedule::end_time(epoch)) and `cuts` = one ChainCut
+  /// per genesis chain, in genesis order (the empty cut, ChainCut{}, for a chain not cut yet).
+  /// The epoch's commitment then carries them. Checked at once, before anything is applied,
+  /// so that a refusal leaves the state usable; the error starts "set_next_cuts: epoch N: " and
+  /// names the field and chain:
+  ///   - `epoch` is not the next epoch to commit (epochs()), or not one cut per chain;
+  ///   - end_time is not T_epoch, or a cut is malformed (a zero hash with other fields set, an
+  ///     event count of 0 with a nonzero accumulator or the reverse, a timestamp after
+  ///     end_time): check_commitment_cuts;
+  ///   - a cut does not extend the last commitment's cut of that chain, end_time is not after
+  ///     its end_time: check_cuts_follow.
+  /// After a refusal the next stage() refuses too (nothing is committed with cuts the node did
+  /// not mean), until a call that succeeds. stage() also refuses the epoch when the state applied
+  /// an event from a block above a chain's cut (events beyond the cut were applied), and when the
+  /// whole commitment fails check_commitment_content (amounts). The cuts stay set until their
+  /// epoch is committed, so a discarded epoch is staged again with them; a second call replaces
+  /// them. Without any call (relayctl replay, which has no chain data) an epoch's commitment
+  /// carries the empty cuts and end_time 0, which stage() refuses once an earlier commitment
+  /// carried cuts.
+  Result<void> set_next_cuts(uint64_t epoch, uint64_t end_time, std::vector<ChainCut> cuts);
 
   Result<void> stage(const EpochChanges& changes, storage::WriteBatch& batch) override;
   void committed(bool ok) override;
@@ -83,6 +94,7 @@ class EpochCommitter final : public CommitObserver {
     uint64_t epoch = 0;
     uint64_t end_time = 0;
     std::vector<ChainCut> cuts;
+    std::optional<std::string> refused;  // why set_next_cuts refused them
   };
   std::optional<NextCuts> next_cuts_;
   Result<void> check_next_cuts(const EpochChanges& changes) const;
