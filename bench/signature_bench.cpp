@@ -53,10 +53,12 @@ Certificate certificate_of(const Genesis& g, const Secp256k1& secp) {
   Certificate c;
   c.commitment.network_id = g.network_id;
   c.commitment.epoch = 42;
-  c.commitment.finalized_heights = {1000};
+  const ChainCut empty;  // end_time 0: no chain data (the genesis has no epochs schedule)
+  c.commitment.set_cuts(std::span<const ChainCut>(&empty, 1));
   c.commitment.liabilities_roots = {Hash32{}};
   c.commitment.liabilities_totals = {Amount(5)};
   c.commitment.custody = {Amount(5)};
+  c.commitment.pending = {Amount(0)};
   c.commitment.withdrawal_roots = {empty_withdrawal_root()};
   for (int k = 1; k <= static_cast<int>(g.validators.size()); ++k)
     (void)add_signature(c, secp, key_of(k));

@@ -452,6 +452,7 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
   changes.balances.clear();
   changes.withdrawals.clear();
   changes.custody.clear();
+  changes.pending.clear();
   changes.heights.clear();
   changes.epoch = epoch;
   // Grouped by asset in asset order, each group in the order its balances first changed (as
@@ -520,8 +521,10 @@ Result<BatchStats> CanonicalState::apply_batch(std::span<const Event> events, bo
                [&](uint32_t c) { return epoch_chunk_key(kClaim, epoch, c); });
   }
   for (uint32_t c = 0; c < genesis_.chains.size(); ++c)
-    for (uint32_t a = 0; a < genesis_.assets.size(); ++a)
+    for (uint32_t a = 0; a < genesis_.assets.size(); ++a) {
       changes.custody.push_back(vault_.custody(c, a));
+      changes.pending.push_back(vault_.pending(c, a));
+    }
   for (const auto& c : cursors) changes.heights.push_back(c ? c->block : 0);
   for (uint32_t c = 0; c < cursors.size(); ++c) {
     if (cursors[c] == cursors_[c]) continue;

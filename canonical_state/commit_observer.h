@@ -40,8 +40,14 @@ struct EpochChanges {
   // the order the balances first changed in the epoch (deterministic, not sorted by account).
   std::vector<BalanceChange> balances;
   std::vector<CertifiedWithdrawal> withdrawals;  // requested this epoch, in request order
-  std::vector<uint64_t> heights;  // per chain: the highest block the state has seen (0: none)
-  std::vector<Amount> custody;    // after the epoch, per chain and asset: [chain * assets + asset]
+  // Per chain: the block of the last event the state has applied from it, in this epoch or
+  // before (0: none). Not the epoch's cut (the node gives the cuts to the commitment: proofs/
+  // epoch_committer.h), but no cut may be below it.
+  std::vector<uint64_t> heights;
+  std::vector<Amount> custody;  // after the epoch, per chain and asset: [chain * assets + asset]
+  // After the epoch, per destination chain and asset, [chain * assets + asset]: certified
+  // withdrawals to that chain not yet claimed (Vault::pending), canonical base units.
+  std::vector<Amount> pending;
 };
 
 class CommitObserver {

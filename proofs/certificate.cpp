@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "proofs/commitment_checks.h"
 #include "proofs/signature.h"
 
 namespace relay {
@@ -64,6 +65,8 @@ std::expected<VerifiedCertificate, CertificateError> verify_certificate(const Ce
                       genesis.network + ") is network " + genesis.network_id.hex());
   if (auto shape = check_commitment_against(c, genesis); !shape)
     return refuse(Kind::kMalformedCommitment, std::nullopt, shape.error().message);
+  if (auto content = check_commitment_content(c, genesis); !content)
+    return refuse(Kind::kMalformedCommitment, std::nullopt, content.error().message);
 
   VerifiedCertificate out;
   out.commitment_hash = commitment_hash(c);

@@ -30,7 +30,8 @@ struct Certificate {
 
 enum class CertificateErrorKind {
   kWrongNetwork,         // commitment's network id is not this genesis's
-  kMalformedCommitment,  // array lengths disagree with each other or with the genesis
+  kMalformedCommitment,  // array lengths disagree with each other or with the genesis, or
+                         // the content breaks check_commitment_content (cuts, amounts)
   kWrongLength,          // a signature is not 65 bytes
   kBadRecoveryId,        // a signature's v is not 27 or 28
   kHighS,                // a signature has s > n/2

@@ -9,15 +9,18 @@ namespace relay {
 namespace {
 using json = nlohmann::json;
 constexpr const char* kFileType = "relay-epoch-certificate";
+// 2: the fourteen-field commitment (docs/node.md "Commitment"); 1 held the eight fields of
+// before, which no longer encode to what validators sign.
+constexpr int kFileVersion = 2;
 }  // namespace
 
 std::string certificate_to_json(const Certificate& cert) {
-  json j = json::object();
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["type"] = kFileType;
-  j["version"] = 1;
+  j["version"] = kFileVersion;
   j["commitment"] = commitment_to_json(cert.commitment);
   j["commitment_hash"] = commitment_hash(cert.commitment).hex();
-  json sigs = json::array();
+  nlohmann::ordered_json sigs = nlohmann::ordered_json::array();
   for (const auto& s : cert.signatures) sigs.push_back(to_hex(s));
   j["signatures"] = sigs;
   return j.dump(2) + "\n";
@@ -36,8 +39,13 @@ Result<Certificate> certificate_from_json(std::string_view text) {
   }
   if (!j.contains("type") || j["type"] != kFileType)
     return fail(std::string("certificate.type: must be \"") + kFileType + "\"");
-  if (!j.contains("version") || !j["version"].is_number_unsigned() || j["version"] != 1)
-    return fail("certificate.version: must be 1");
+  if (!j.contains("version") || !j["version"].is_number_unsigned() ||
+      j["version"] != kFileVersion) {
+    if (j.contains("version") && j["version"] == 1)
+      return fail("certificate.version: 1 is the eight-field commitment of older relays; this "
+                  "relay reads version 2 (the fourteen fields of docs/proofs.md)");
+    return fail("certificate.version: must be 2");
+  }
   if (!j.contains("commitment")) return fail("certificate.commitment: missing");
   auto c = commitment_from_json(j["commitment"], "certificate.commitment");
   if (!c) return std::unexpected(c.error());

@@ -1,105 +1,100 @@
 #include "proofs/commitment_json.h"
 
+#include <optional>
 #include <set>
+
+#include "proofs/commitment_layout.h"
 
 namespace relay {
 namespace {
 
 using json = nlohmann::json;
+namespace layout = commitment_layout;
 
-Result<Hash32> hash_field(const json& v, const std::string& path) {
+using ojson = nlohmann::ordered_json;
+ojson to_json_value(uint64_t v) { return v; }
+ojson to_json_value(const Hash32& h) { return h.hex(); }
+ojson to_json_value(Amount a) { return a.to_decimal(); }
+
+Result<void> from_json_value(const json& v, const std::string& path, Hash32& out) {
   if (!v.is_string()) return fail(path + ": must be a 0x-hex string");
   auto h = Hash32::from_hex(v.get_ref<const std::string&>());
   if (!h) return fail(path + ": must be 0x and 32 bytes of hex");
-  return *h;
+  out = *h;
+  return {};
 }
 
-Result<uint64_t> u64_field(const json& v, const std::string& path) {
+Result<void> from_json_value(const json& v, const std::string& path, uint64_t& out) {
   if (!v.is_number_unsigned()) return fail(path + ": must be a non-negative integer below 2^64");
-  return v.get<uint64_t>();
+  out = v.get<uint64_t>();
+  return {};
 }
 
-Result<Amount> amount_field(const json& v, const std::string& path) {
+Result<void> from_json_value(const json& v, const std::string& path, Amount& out) {
   if (!v.is_string()) return fail(path + ": must be a decimal string");
   auto a = Amount::from_decimal(v.get_ref<const std::string&>());
   if (!a) return fail(path + ": must be a decimal integer below 2^128");
-  return *a;
+  out = *a;
+  return {};
 }
 
-template <class T, class F>
-Result<std::vector<T>> array_field(const json& obj, const std::string& path, const char* key,
-                                   F element) {
-  auto it = obj.find(key);
-  const std::string p = path + "." + key;
-  if (it == obj.end()) return fail(p + ": missing");
-  if (!it->is_array()) return fail(p + ": must be an array");
-  std::vector<T> out;
-  out.reserve(it->size());
-  for (size_t i = 0; i < it->size(); ++i) {
-    auto v = element((*it)[i], p + "[" + std::to_string(i) + "]");
-    if (!v) return std::unexpected(v.error());
-    out.push_back(*v);
-  }
-  return out;
+template <class T>
+Result<void> array_from_json(const json& v, const std::string& path, std::vector<T>& out) {
+  if (!v.is_array()) return fail(path + ": must be an array");
+  out.resize(v.size());
+  for (size_t i = 0; i < v.size(); ++i)
+    if (auto r = from_json_value(v[i], path + "[" + std::to_string(i) + "]", out[i]); !r)
+      return r;
+  return {};
 }
 
 }  // namespace
 
-json commitment_to_json(const EpochCommitment& c) {
-  json j = json::object();
+nlohmann::ordered_json commitment_to_json(const EpochCommitment& c) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["network_id"] = c.network_id.hex();
   j["epoch"] = c.epoch;
   j["previous"] = c.previous.hex();
-  j["finalized_heights"] = c.finalized_heights;
-  json roots = json::array(), totals = json::array(), custody = json::array(),
-       wroots = json::array();
-  for (const Hash32& r : c.liabilities_roots) roots.push_back(r.hex());
-  for (Amount a : c.liabilities_totals) totals.push_back(a.to_decimal());
-  for (Amount a : c.custody) custody.push_back(a.to_decimal());
-  for (const Hash32& r : c.withdrawal_roots) wroots.push_back(r.hex());
-  j["liabilities_roots"] = roots;
-  j["liabilities_totals"] = totals;
-  j["custody"] = custody;
-  j["withdrawal_roots"] = wroots;
+  j["end_time"] = c.end_time;
+  layout::for_each_array(c, [&](std::string_view name, const auto& a) {
+    nlohmann::ordered_json items = nlohmann::ordered_json::array();
+    for (const auto& x : a) items.push_back(to_json_value(x));
+    j[std::string(name)] = std::move(items);
+  });
   return j;
 }
 
 Result<EpochCommitment> commitment_from_json(const json& j, const std::string& path) {
   if (!j.is_object()) return fail(path + ": must be an object");
-  static constexpr const char* kFields[] = {
-      "network_id",         "epoch",   "previous",        "finalized_heights", "liabilities_roots",
-      "liabilities_totals", "custody", "withdrawal_roots"};
-  const std::set<std::string> known(std::begin(kFields), std::end(kFields));
+  std::set<std::string> known = {"network_id", "epoch", "previous", "end_time"};
+  EpochCommitment c;
+  layout::for_each_array(c, [&](std::string_view name, auto&) { known.emplace(name); });
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.count(it.key())) return fail(path + "." + it.key() + ": unknown field");
-  for (const char* k : kFields)
+  // Missing fields in commitment order, so the first one named is the first one absent.
+  for (const char* k : {"network_id", "epoch", "previous", "end_time"})
     if (!j.contains(k)) return fail(path + "." + k + ": missing");
 
-  EpochCommitment c;
-  auto network = hash_field(j["network_id"], path + ".network_id");
-  if (!network) return std::unexpected(network.error());
-  c.network_id = *network;
-  auto epoch = u64_field(j["epoch"], path + ".epoch");
-  if (!epoch) return std::unexpected(epoch.error());
-  c.epoch = *epoch;
-  auto previous = hash_field(j["previous"], path + ".previous");
-  if (!previous) return std::unexpected(previous.error());
-  c.previous = *previous;
-  auto heights = array_field<uint64_t>(j, path, "finalized_heights", u64_field);
-  if (!heights) return std::unexpected(heights.error());
-  c.finalized_heights = std::move(*heights);
-  auto roots = array_field<Hash32>(j, path, "liabilities_roots", hash_field);
-  if (!roots) return std::unexpected(roots.error());
-  c.liabilities_roots = std::move(*roots);
-  auto totals = array_field<Amount>(j, path, "liabilities_totals", amount_field);
-  if (!totals) return std::unexpected(totals.error());
-  c.liabilities_totals = std::move(*totals);
-  auto custody = array_field<Amount>(j, path, "custody", amount_field);
-  if (!custody) return std::unexpected(custody.error());
-  c.custody = std::move(*custody);
-  auto wroots = array_field<Hash32>(j, path, "withdrawal_roots", hash_field);
-  if (!wroots) return std::unexpected(wroots.error());
-  c.withdrawal_roots = std::move(*wroots);
+  if (auto r = from_json_value(j["network_id"], path + ".network_id", c.network_id); !r)
+    return std::unexpected(r.error());
+  if (auto r = from_json_value(j["epoch"], path + ".epoch", c.epoch); !r)
+    return std::unexpected(r.error());
+  if (auto r = from_json_value(j["previous"], path + ".previous", c.previous); !r)
+    return std::unexpected(r.error());
+  if (auto r = from_json_value(j["end_time"], path + ".end_time", c.end_time); !r)
+    return std::unexpected(r.error());
+  std::optional<Error> error;
+  layout::for_each_array(c, [&](std::string_view name, auto& a) {
+    if (error) return;
+    const std::string key(name), p = path + "." + key;
+    auto it = j.find(key);
+    if (it == j.end()) {
+      error = Error{p + ": missing"};
+      return;
+    }
+    if (auto r = array_from_json(*it, p, a); !r) error = r.error();
+  });
+  if (error) return std::unexpected(*error);
   if (auto shape = check_commitment_shape(c); !shape) return std::unexpected(shape.error());
   return c;
 }

@@ -1,7 +1,10 @@
-// JSON form of an EpochCommitment (docs/proofs.md "Certificate file"): hashes as
-// 0x-hex, epoch and heights as JSON numbers, amounts as decimal strings (they exceed 2^53).
-// Parsing is strict: unknown fields are refused, so nothing that looks signed is left out of
-// the hash. Stateless functions, thread-safe.
+// JSON form of an EpochCommitment (docs/proofs.md "Certificate file"): one object with the
+// fourteen fields in commitment order, named in snake_case (network_id, epoch, previous,
+// end_time, cut_heights, cut_hashes, cut_timestamps, event_counts, event_accumulators,
+// liabilities_roots, liabilities_totals, custody, pending, withdrawal_roots); hashes as 0x-hex,
+// 64-bit integers (epoch, end_time, heights, timestamps, counts) as JSON numbers, amounts as
+// decimal strings (they exceed 2^53). Parsing is strict: unknown and missing fields are refused,
+// so nothing that looks signed is left out of the hash. Stateless functions, thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,9 +15,11 @@
 
 namespace relay {
 
-nlohmann::json commitment_to_json(const EpochCommitment& c);
+/// The fields in commitment order (an ordered_json keeps the order it was built in).
+nlohmann::ordered_json commitment_to_json(const EpochCommitment& c);
 
-/// `path` prefixes error messages ("certificate.commitment.custody[3]: ...").
+/// Reads the object whatever its key order (JSON objects are unordered). `path` prefixes error
+/// messages ("certificate.commitment.custody[3]: must be a decimal string").
 Result<EpochCommitment> commitment_from_json(const nlohmann::json& j, const std::string& path);
 
 }  // namespace relay

@@ -14,6 +14,12 @@ namespace relay::proofs::commitment_keys {
 
 inline constexpr std::string_view kCommitments = "P/C/e/";  // + be64 epoch -> abi encoding
 inline constexpr std::string_view kHead = "P/C/h";  // -> be64 last epoch || its commitment hash
+inline constexpr std::string_view kFormat = "P/C/format";  // -> be32 kFormatVersion
+/// The format of the records under P/C/ and P/W/, written with every epoch's head: 2 = the
+/// fourteen-field commitment (docs/proofs.md "Epoch commitment"). A folder whose commitments
+/// have none (the eight-field commitments of before) or another is refused by name, never
+/// misread.
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr std::string_view kWithdrawals = "P/W/";  // + be64 epoch + be32 chain -> leaves
 inline constexpr size_t kHeadSize = 8 + 32;
 inline constexpr size_t kLeafSize = 32 + 20 + 20 + 32;  // id, recipient, token, u256(amount)

@@ -37,6 +37,21 @@ Result<std::optional<CommitmentHead>> load_commitment_head(const storage::KvStor
   auto rec = store.get(ck::kHead);
   if (!rec) return std::unexpected(rec.error());
   if (!*rec) return std::optional<CommitmentHead>{};
+  auto format = store.get(ck::kFormat);
+  if (!format) return std::unexpected(format.error());
+  const std::string how_to = "; this relay reads commitment format " +
+                             std::to_string(ck::kFormatVersion) +
+                             " (the fourteen fields of docs/proofs.md): replay the history into "
+                             "a new folder";
+  if (!*format)
+    return fail("epoch commitments: the data folder holds commitments of an older format (the "
+                "eight-field commitment, no P/C/format record)" + how_to);
+  if ((*format)->size() != 4)
+    return fail("epoch commitments: store corrupt: format record of " +
+                std::to_string((*format)->size()) + " bytes");
+  if (const uint64_t v = liabilities_keys::read_be(**format); v != ck::kFormatVersion)
+    return fail("epoch commitments: the data folder holds commitments of format " +
+                std::to_string(v) + how_to);
   if ((*rec)->size() != ck::kHeadSize)
     return fail("epoch commitments: store corrupt: head record of " +
                 std::to_string((*rec)->size()) + " bytes");

@@ -39,7 +39,9 @@ struct LocatedWithdrawalProof {
   WithdrawalProofDocument document;
 };
 
-/// The head record; nullopt when the store holds no commitment.
+/// The head record; nullopt when the store holds no commitment. Refuses, by name, a folder
+/// whose commitments are of another format than commitment_keys::kFormatVersion (none: the
+/// eight-field commitments of older relays).
 Result<std::optional<CommitmentHead>> load_commitment_head(const storage::KvStore& store);
 
 /// The commitment of `epoch`. Errors name the case: the store holds no commitments at all, or

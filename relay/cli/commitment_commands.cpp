@@ -46,7 +46,7 @@ int run_commitment(const CommitmentOptions& o) {
   if (!s) return die(o.data + ": " + s.error().message);
   const EpochCommitment& c = s->commitment;
   if (o.json) {
-    nlohmann::json j = commitment_to_json(c);
+    nlohmann::ordered_json j = commitment_to_json(c);
     j["hash"] = s->hash.hex();
     j["encoding"] = to_hex(s->encoding);
     std::cout << j.dump(2) << "\n";
@@ -59,12 +59,21 @@ int run_commitment(const CommitmentOptions& o) {
   };
   std::cout << "epoch            " << c.epoch << "\ncommitment hash  " << s->hash.hex()
             << "\nnetwork id       " << c.network_id.hex() << "\nprevious         "
-            << c.previous.hex() << "\n";
+            << c.previous.hex() << "\nend time         " << c.end_time
+            << (c.end_time ? "" : " (no chain data: the empty cuts)") << "\n";
   for (size_t ch = 0; ch < c.chain_count(); ++ch) {
-    std::cout << "chain " << ch << ": finalized height " << c.finalized_heights[ch]
-              << ", withdrawal root " << c.withdrawal_roots[ch].hex() << "\n";
+    const ChainCut cut = c.cut(ch);
+    std::cout << "chain " << ch << ": ";
+    if (cut.is_empty())
+      std::cout << "empty cut";
+    else
+      std::cout << "cut at block " << cut.height << " " << cut.hash.hex() << ", timestamp "
+                << cut.timestamp << ", " << cut.event_count << " vault event(s), accumulator "
+                << cut.accumulator.hex();
+    std::cout << "\n  withdrawal root " << c.withdrawal_roots[ch].hex() << "\n";
     for (size_t a = 0; a < c.asset_count(); ++a)
-      std::cout << "  custody " << asset_name(a) << " " << c.custody_at(ch, a).to_decimal() << "\n";
+      std::cout << "  " << asset_name(a) << ": custody " << c.custody_at(ch, a).to_decimal()
+                << ", pending " << c.pending_at(ch, a).to_decimal() << "\n";
   }
   for (size_t a = 0; a < c.asset_count(); ++a)
     std::cout << "liabilities " << asset_name(a) << ": root " << c.liabilities_roots[a].hex()
@@ -142,9 +151,10 @@ void add_commitment_commands(CLI::App& app) {
   CLI::App* commitment = app.add_subcommand(
       "commitment",
       "Print the epoch commitment a data folder stored for an epoch: network id, previous hash, "
-      "finalized heights, liabilities roots and totals, custody, withdrawal roots, and its hash "
-      "(what validators sign and `relayctl verify-cert` checks). Stop the node first: LevelDB "
-      "allows one process per folder.");
+      "end time, each chain's cut (height, hash, timestamp, vault event count and accumulator), "
+      "liabilities roots and totals, custody, pending withdrawals, withdrawal roots, and its "
+      "hash (what validators sign and `relayctl verify-cert` checks). Stop the node first: "
+      "LevelDB allows one process per folder.");
   commitment->add_option("--data", co->data, "the node's data folder (LevelDB)")->required();
   commitment->add_option("--epoch", co->epoch, "epoch number (0 is the first)")->required();
   commitment->add_flag("--json", co->json,

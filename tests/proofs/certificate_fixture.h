@@ -36,8 +36,12 @@ inline PublicKey fixed_pubkey(uint8_t k) {
   return *p;
 }
 
-/// Genesis text with validators "v<k>" for each key k with the given weights, two chains and two
-/// assets. The network name changes the network id (SHA-256 of the text).
+/// The fixture genesis' epochs schedule: T_e = kStartTime + (e + 1) * kEpochSeconds.
+inline constexpr uint64_t kStartTime = 1764470000, kEpochSeconds = 10;
+
+/// Genesis text with validators "v<k>" for each key k with the given weights, two chains, two
+/// assets and the epochs schedule above. The network name changes the network id (SHA-256 of the
+/// text).
 inline std::string genesis_text(const std::string& network, const std::vector<uint8_t>& keys,
                                 const std::vector<uint64_t>& weights, uint64_t quorum) {
   nlohmann::json vals = nlohmann::json::array();
@@ -71,7 +75,8 @@ inline std::string genesis_text(const std::string& network, const std::vector<ui
          {"decimals", 6},
          {"tokens",
           {{"alpha",
-            {{"address", "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, {"decimals", 6}}}}}}}}};
+            {{"address", "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, {"decimals", 6}}}}}}}},
+      {"epochs", {{"start_time", kStartTime}, {"seconds", kEpochSeconds}}}};
   return g.dump(2) + "\n";
 }
 
@@ -92,16 +97,23 @@ inline Hash32 hash_of_byte(uint8_t b) {
   return h;
 }
 
-/// A well-formed commitment for a 2-chain, 2-asset genesis.
+/// A commitment for a 2-chain, 2-asset genesis with the schedule above that passes
+/// check_commitment_content: end_time T_epoch, both cuts at or before it, and per asset custody
+/// over the chains = liabilities total + pending over the chains. For epoch 7 it is the vectors'
+/// two_chains_two_assets case with this genesis' network id.
 inline EpochCommitment sample_commitment(const Genesis& g, uint64_t epoch = 7) {
   EpochCommitment c;
   c.network_id = g.network_id;
   c.epoch = epoch;
   c.previous = hash_of_byte(0x11);
-  c.finalized_heights = {120, 4410};
+  c.end_time = kStartTime + (epoch + 1) * kEpochSeconds;
+  const ChainCut cuts[] = {{120, hash_of_byte(0x66), c.end_time - 1, 5, hash_of_byte(0x88)},
+                           {4410, hash_of_byte(0x77), c.end_time - 9, 12, hash_of_byte(0x99)}};
+  c.set_cuts(cuts);
   c.liabilities_roots = {hash_of_byte(0x22), hash_of_byte(0x33)};
-  c.liabilities_totals = {Amount(1'000'000), Amount(2'500)};
+  c.liabilities_totals = {Amount(900'000), Amount(2'400)};
   c.custody = {Amount(600'000), Amount(2'000), Amount(400'000), Amount(500)};
+  c.pending = {Amount(0), Amount(100), Amount(100'000), Amount(0)};
   c.withdrawal_roots = {hash_of_byte(0x44), hash_of_byte(0x55)};
   return c;
 }

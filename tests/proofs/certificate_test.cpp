@@ -153,18 +153,65 @@ TEST_F(CertificateTest, SignaturesFromOneNetworkNeverVerifyOnAnother) {
 }
 
 TEST_F(CertificateTest, RefusesATamperedCommitment) {
+  // Tampered so that the content still holds: only the signatures can tell.
   Certificate c = signed_by({1, 2, 3});
   c.commitment.custody[0] = Amount(c.commitment.custody[0].raw() + 1);
+  c.commitment.liabilities_totals[0] = Amount(c.commitment.liabilities_totals[0].raw() + 1);
   EXPECT_EQ(kind_of(c), Kind::kUnknownSigner);
   Certificate e = signed_by({1, 2, 3});
   e.commitment.epoch += 1;
+  e.commitment.end_time += test::kEpochSeconds;
   EXPECT_EQ(kind_of(e), Kind::kUnknownSigner);
+  Certificate k = signed_by({1, 2, 3});
+  k.commitment.cut_hashes[1].bytes[0] ^= 1;
+  EXPECT_EQ(kind_of(k), Kind::kUnknownSigner);
+  Certificate p = signed_by({1, 2, 3});
+  p.commitment.pending[1] = Amount(0);  // and USDC's custody on alpha one hundred less
+  p.commitment.custody[1] = Amount(1'900);
+  EXPECT_EQ(kind_of(p), Kind::kUnknownSigner);
 }
 
 TEST_F(CertificateTest, RefusesACommitmentShapedForAnotherGenesis) {
   Certificate c = signed_by({1, 2, 3});
-  c.commitment.finalized_heights.push_back(9);
+  c.commitment.cut_heights.push_back(9);
   EXPECT_EQ(kind_of(c), Kind::kMalformedCommitment);
+  Certificate p = signed_by({1, 2, 3});
+  p.commitment.pending.pop_back();
+  auto r = verify_certificate(p, genesis, secp);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Kind::kMalformedCommitment);
+  EXPECT_NE(r.error().message.find("commitment.pending"), std::string::npos) << r.error().message;
+}
+
+// A quorum signed it, but no honest node computes it: the content checks
+// (proofs/commitment_checks.h) refuse it before any signature is looked at.
+TEST_F(CertificateTest, RefusesASignedCommitmentWhoseContentIsImpossible) {
+  auto signed_with = [&](auto change) {
+    Certificate c;
+    c.commitment = test::sample_commitment(genesis);
+    change(c.commitment);
+    for (uint8_t k : {1, 2, 3}) EXPECT_TRUE(add_signature(c, secp, test::fixed_key(k)));
+    return verify_certificate(c, genesis, secp);
+  };
+  auto unbalanced = signed_with([](EpochCommitment& c) { c.pending[1] = Amount(0); });
+  ASSERT_FALSE(unbalanced);
+  EXPECT_EQ(unbalanced.error().kind, Kind::kMalformedCommitment);
+  EXPECT_NE(unbalanced.error().message.find("asset USDC: custody 2500 != liabilities total 2400 "
+                                            "+ pending 0"),
+            std::string::npos)
+      << unbalanced.error().message;
+  auto late = signed_with([](EpochCommitment& c) { c.cut_timestamps[0] = c.end_time + 1; });
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().kind, Kind::kMalformedCommitment);
+  EXPECT_NE(late.error().message.find("chain alpha: cut timestamp"), std::string::npos);
+  auto off_schedule = signed_with([](EpochCommitment& c) { c.end_time += 10; });
+  ASSERT_FALSE(off_schedule);
+  EXPECT_NE(off_schedule.error().message.find("commitment.end_time"), std::string::npos);
+  auto no_data = signed_with([](EpochCommitment& c) {  // relayctl replay's: valid
+    c.end_time = 0;
+    c.set_cuts(std::vector<ChainCut>(2));
+  });
+  EXPECT_TRUE(no_data) << no_data.error().message;
 }
 
 TEST_F(CertificateTest, AddSignatureKeepsAscendingSignerAddresses) {
@@ -212,6 +259,19 @@ TEST_F(CertificateTest, JsonRefusesAWrongHashUnknownFieldsAndNonHex) {
   j = good;
   j["commitment"]["epoch"] = "7";
   refuse(j, "certificate.commitment.epoch");
+  j = good;
+  j["commitment"].erase("pending");
+  refuse(j, "certificate.commitment.pending: missing");
+  j = good;
+  j["commitment"]["cut_timestamps"][1] = -1;
+  refuse(j, "certificate.commitment.cut_timestamps[1]");
+  // The eight-field commitment's file (version 1) is refused by name, not misread.
+  j = good;
+  j["version"] = 1;
+  refuse(j, "certificate.version: 1 is the eight-field commitment of older relays");
+  j = good;
+  j["version"] = 3;
+  refuse(j, "certificate.version: must be 2");
   EXPECT_FALSE(certificate_from_json("[]"));
   EXPECT_FALSE(certificate_from_json("{"));
 }
@@ -284,10 +344,11 @@ TEST_F(CertificateTest, DevnetValidatorsFormAQuorum) {
   Certificate c;
   c.commitment.network_id = devnet.network_id;
   c.commitment.epoch = 1;
-  c.commitment.finalized_heights.assign(devnet.chains.size(), 10);
+  c.commitment.set_cuts(std::vector<ChainCut>(devnet.chains.size()));  // end_time 0: no data
   c.commitment.liabilities_roots.assign(devnet.assets.size(), Hash32{});
   c.commitment.liabilities_totals.assign(devnet.assets.size(), Amount(0));
   c.commitment.custody.assign(devnet.chains.size() * devnet.assets.size(), Amount(0));
+  c.commitment.pending.assign(devnet.chains.size() * devnet.assets.size(), Amount(0));
   c.commitment.withdrawal_roots.assign(devnet.chains.size(), empty_withdrawal_root());
   uint64_t weight = 0;
   for (uint8_t k = 1; k <= 4 && weight < devnet.quorum; ++k) {
@@ -322,6 +383,12 @@ TEST_F(CertificateTest, VerifyCertCommandExitsZeroOnlyWhenValid) {
             std::string::npos);
   EXPECT_NE(ok.out.find("v4 (weight 1)"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("weight: 3"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("epoch: 7 (ends at 1764470080)"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("ETH: custody 1000000 = liabilities 900000 + pending 100000"),
+            std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("USDC: custody 2500 = liabilities 2400 + pending 100"), std::string::npos)
+      << ok.out;
 
   Certificate dup = signed_by({1, 2});
   dup.signatures.push_back(dup.signatures[0]);
@@ -354,6 +421,23 @@ TEST_F(CertificateTest, VerifyCertCommandExitsZeroOnlyWhenValid) {
   EXPECT_EQ(out["epoch"], 7);
   EXPECT_EQ(out["weight"], 3);
   EXPECT_EQ(out["signers"].size(), 3u);
+  EXPECT_EQ(out["end_time"], 1764470080);
+  EXPECT_EQ(out["assets"],
+            json::parse(R"([{"asset":"ETH","custody":"1000000","liabilities":"900000",)"
+                        R"("pending":"100000"},{"asset":"USDC","custody":"2500",)"
+                        R"("liabilities":"2400","pending":"100"}])"));
+
+  Certificate unbalanced;
+  unbalanced.commitment = test::sample_commitment(genesis);
+  unbalanced.commitment.liabilities_totals[0] = Amount(900'001);
+  for (uint8_t k : {1, 2, 3}) ASSERT_TRUE(add_signature(unbalanced, secp, test::fixed_key(k)));
+  auto impossible = test::run_relayctl(
+      dir, "verify-cert --genesis " + gpath + " --cert " + write_cert(unbalanced, "ub.json"));
+  EXPECT_EQ(impossible.exit_code, 1);
+  EXPECT_NE(impossible.err.find("malformed commitment"), std::string::npos) << impossible.err;
+  EXPECT_NE(impossible.err.find("asset ETH: custody 1000000 != liabilities total 900001"),
+            std::string::npos)
+      << impossible.err;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "certificate_fixture.h"
 #include "proofs/commitment_json.h"
+#include "proofs/commitment_layout.h"
 
 namespace relay {
 namespace {
@@ -32,31 +33,68 @@ TEST(CommitmentDecode, GivesBackEveryVectorsCommitment) {
   }
 }
 
-TEST(CommitmentDecode, RefusesNonCanonicalBytesNamingTheWord) {
+TEST(CommitmentDecode, RefusesNonCanonicalBytesNamingTheWordAndTheField) {
   const Genesis g = test::four_validators();
   const std::vector<uint8_t> good = encode_commitment(test::sample_commitment(g));
   ASSERT_TRUE(decode_commitment(good));
+  // The sample (C = A = 2) in words: 0-3 static, 4-13 offsets, then each array's length and
+  // elements: cut_heights 14, cut_hashes 17, cut_timestamps 20, event_counts 23,
+  // event_accumulators 26, liabilities_roots 29, liabilities_totals 32, custody 35, pending 40,
+  // withdrawal_roots 45; 48 words.
+  ASSERT_EQ(good.size(), 48u * 32);
   auto with = [&](size_t byte, uint8_t value) {
     std::vector<uint8_t> b = good;
     b[byte] = value;
     return b;
   };
-  // epoch (word 1) above 2^64; an offset (word 4) moved; a height (word 9) above 2^64;
-  // the heights' length (word 8) one more; a total (word 16) above 2^128.
-  EXPECT_NE(refusal(with(32 + 23, 1)).find("word 1: epoch"), std::string::npos);
-  EXPECT_NE(refusal(with(4 * 32 + 31, 0x80)).find("word 4: array offset"), std::string::npos);
-  EXPECT_NE(refusal(with(9 * 32 + 20, 1)).find("word 9: finalized height"), std::string::npos);
-  EXPECT_NE(refusal(with(8 * 32 + 31, 3)).find("word 4: array offset"), std::string::npos);
-  EXPECT_NE(refusal(with(16 * 32 + 15, 1)).find("word 16: liabilities total"), std::string::npos)
-      << refusal(with(16 * 32 + 15, 1));
+  auto expect = [](const std::vector<uint8_t>& b, const std::string& needle) {
+    const std::string r = refusal(b);
+    EXPECT_NE(r.find(needle), std::string::npos) << needle << "\n got: " << r;
+  };
+  // 64-bit words with a bit set above 2^64 (byte 23 of the word), 128-bit ones above 2^128.
+  expect(with(1 * 32 + 23, 1), "word 1: epoch does not fit in 64 bits");
+  expect(with(3 * 32 + 23, 1), "word 3: end_time does not fit in 64 bits");
+  expect(with(15 * 32 + 20, 1), "word 15: cut_heights[0] does not fit in 64 bits");
+  expect(with(22 * 32 + 0, 1), "word 22: cut_timestamps[1] does not fit in 64 bits");
+  expect(with(24 * 32 + 23, 0x80), "word 24: event_counts[0] does not fit in 64 bits");
+  expect(with(34 * 32 + 15, 1), "word 34: liabilities_totals[1] does not fit in 128 bits");
+  expect(with(36 * 32 + 0, 1), "word 36: custody[0] does not fit in 128 bits");
+  expect(with(44 * 32 + 15, 1), "word 44: pending[3] does not fit in 128 bits");
+  // Every offset moved is named by its array.
+  const size_t starts[] = {14, 17, 20, 23, 26, 29, 32, 35, 40, 45};
+  for (size_t a = 0; a < 10; ++a) {
+    const std::string name(commitment_layout::kArrayNames[a]);
+    expect(with((4 + a) * 32 + 31, uint8_t(good[(4 + a) * 32 + 31] + 32)),
+           "word " + std::to_string(4 + a) + ": offset of " + name + " is not " +
+               std::to_string(32 * starts[a]));
+    expect(with((4 + a) * 32 + 8, 1), "word " + std::to_string(4 + a) + ": offset of " + name);
+    // A length one more moves the next array (or leaves one word missing at the end).
+    const std::string after = a + 1 < 10 ? "word " + std::to_string(5 + a) + ": offset of " +
+                                               std::string(commitment_layout::kArrayNames[a + 1])
+                                         : "word 45: length of withdrawal_roots runs past the end";
+    expect(with(starts[a] * 32 + 31, uint8_t(good[starts[a] * 32 + 31] + 1)), after);
+    // A length beyond the bytes.
+    expect(with(starts[a] * 32 + 30, 0xff),
+           "word " + std::to_string(starts[a]) + ": length of " + name + " runs past the end");
+  }
+  // Lengths that are consistent in the bytes but not with each other: the field is named.
+  EpochCommitment short_pending = test::sample_commitment(g);
+  short_pending.pending.pop_back();
+  expect(encode_commitment(short_pending), "commitment.pending: 3 entries, expected 2 chains x 2");
+  EpochCommitment short_acc = test::sample_commitment(g);
+  short_acc.event_accumulators.pop_back();
+  expect(encode_commitment(short_acc), "commitment.event_accumulators: 1 entries, expected 2");
+  // Whole words and nothing after the last array.
   std::vector<uint8_t> longer = good;
   longer.resize(good.size() + 32);
-  EXPECT_NE(refusal(longer).find("trailing"), std::string::npos) << refusal(longer);
+  expect(longer, "1 trailing words after the last array (withdrawal_roots)");
   std::vector<uint8_t> shorter(good.begin(), good.end() - 32);
-  EXPECT_NE(refusal(shorter).find("runs past the end"), std::string::npos) << refusal(shorter);
+  expect(shorter, "word 45: length of withdrawal_roots runs past the end");
   std::vector<uint8_t> ragged(good.begin(), good.end() - 1);
-  EXPECT_NE(refusal(ragged).find("whole number"), std::string::npos) << refusal(ragged);
-  EXPECT_NE(refusal({}).find("whole number"), std::string::npos);
+  expect(ragged, "whole number");
+  expect({}, "0 bytes, not a whole number of 32-byte words of at least 24");
+  // The eight-field commitment of older relays (13 words with every array empty) is refused.
+  expect(std::vector<uint8_t>(13 * 32), "of at least 24");
 }
 
 TEST(CommitmentDecode, AnyMutationIsRefusedOrReencodesToItself) {

@@ -1,6 +1,7 @@
 // EpochCommitter as the canonical state's observer: every committed epoch carries a commitment
-// chained to the previous one, whose liabilities roots are the trees', custody the state's,
-// withdrawal roots those of the epoch's certified withdrawals and heights the chains' cursors;
+// chained to the previous one, whose liabilities roots are the trees', custody and pending the
+// state's, withdrawal roots those of the epoch's certified withdrawals and cuts those the node
+// gave with set_next_cuts (the empty cuts without them);
 // it is stored (re-readable, same hash), survives a reopen so that the chain continues exactly
 // as an uninterrupted run, rolls back a discarded epoch, and refuses folders that disagree.
 #include "proofs/epoch_committer.h"
@@ -13,6 +14,7 @@
 
 #include "canonical_state/canonical_state.h"
 #include "certificate_fixture.h"  // test::TempDir (the proofs tests' one: one definition per binary)
+#include "proofs/commitment_checks.h"
 #include "proofs/commitment_keys.h"
 #include "proofs/commitment_store.h"
 #include "proofs/withdrawal_tree.h"
@@ -82,24 +84,20 @@ Node open_node(const Genesis& g, storage::KvStore& store) {
   return n;
 }
 
-TEST(EpochCommitter, EachEpochsCommitmentChainsAndMatchesTreesStateWithdrawalsAndHeights) {
+TEST(EpochCommitter, EachEpochsCommitmentChainsAndMatchesTreesStateWithdrawalsAndPending) {
   const Genesis g = test::test_genesis();
   auto store = storage::make_memory_store();
   Node n = open_node(g, *store);
   EXPECT_EQ(n.committer->epochs(), 0u);
   EXPECT_TRUE(n.committer->last_hash().is_zero());
   Hash32 previous{};
-  std::vector<uint64_t> heights(g.chains.size(), 0);
-  size_t nonempty_withdrawal_trees = 0;
+  size_t nonempty_withdrawal_trees = 0, nonzero_pending = 0;
   const auto epochs = history();
   BatchStats stats;
   for (uint64_t e = 0; e < epochs.size(); ++e) {
     auto applied = n.state->apply_batch(epochs[e], false);
     ASSERT_TRUE(applied) << applied.error().message;
     stats.add(*applied);
-    for (const Event& ev : epochs[e])
-      for (size_t c = 0; c < g.chains.size(); ++c)
-        if (g.chains[c].name == ev.chain) heights[c] = std::max(heights[c], ev.pos.block);
 
     ASSERT_TRUE(n.committer->last_commitment());
     const EpochCommitment& c = *n.committer->last_commitment();
@@ -108,7 +106,10 @@ TEST(EpochCommitter, EachEpochsCommitmentChainsAndMatchesTreesStateWithdrawalsAn
     EXPECT_EQ(c.network_id, g.network_id);
     EXPECT_EQ(c.previous, previous) << "epoch k's previous is the hash of epoch k-1's";
     EXPECT_EQ(n.committer->last_hash(), commitment_hash(c));
-    EXPECT_EQ(c.finalized_heights, heights);
+    // No set_next_cuts (as in relayctl replay): no chain data, the empty cuts.
+    EXPECT_EQ(c.end_time, 0u);
+    for (size_t ch = 0; ch < g.chains.size(); ++ch) EXPECT_TRUE(c.cut(ch).is_empty()) << ch;
+    EXPECT_TRUE(check_commitment_content(c, g)) << "what is stored passes the content checks";
     for (size_t a = 0; a < g.assets.size(); ++a) {
       EXPECT_EQ(c.liabilities_roots[a], n.committer->trees().tree(a).root());
       // The trees sum balances only (pending withdrawals are not in them).
@@ -119,8 +120,11 @@ TEST(EpochCommitter, EachEpochsCommitmentChainsAndMatchesTreesStateWithdrawalsAn
       EXPECT_EQ(c.liabilities_totals[a], n.committer->trees().tree(a).total());
     }
     for (size_t ch = 0; ch < g.chains.size(); ++ch) {
-      for (size_t a = 0; a < g.assets.size(); ++a)
+      for (size_t a = 0; a < g.assets.size(); ++a) {
         EXPECT_EQ(c.custody_at(ch, a), n.state->vault().custody(uint32_t(ch), uint32_t(a)));
+        EXPECT_EQ(c.pending_at(ch, a), n.state->vault().pending(uint32_t(ch), uint32_t(a)));
+        nonzero_pending += !c.pending_at(ch, a).is_zero();
+      }
       auto leaves = certified_to(g, n.state->vault(), ch, e);
       nonempty_withdrawal_trees += !leaves.empty();
       auto tree = WithdrawalTree::build(leaves);
@@ -137,6 +141,7 @@ TEST(EpochCommitter, EachEpochsCommitmentChainsAndMatchesTreesStateWithdrawalsAn
   }
   EXPECT_EQ(stats.rejected_total(), 1u) << "only the out-of-order deposit is rejected";
   EXPECT_EQ(nonempty_withdrawal_trees, 5u) << "the history must exercise withdrawal trees";
+  EXPECT_GT(nonzero_pending, 3u) << "the history must leave withdrawals pending";
   EXPECT_EQ(n.committer->epochs(), epochs.size());
   EXPECT_TRUE(n.committer->check_state_epochs(n.state->next_epoch()));
   // Every key written is the state's or under the proofs' prefixes.
@@ -221,8 +226,16 @@ TEST(EpochCommitter, DiscardedEpochLeavesHashTreesAndNextStageAsBefore) {
   changes.balances = {{account(9), 1, Amount(77)}};
   changes.heights.assign(g.chains.size(), 0);
   changes.custody.assign(g.chains.size() * g.assets.size(), Amount{});
+  changes.pending.assign(g.chains.size() * g.assets.size(), Amount{});
+  // Custody that balances the new balance (the commitment's content is checked).
+  changes.custody[1] = *n.state->vault().custody(0, 1).checked_add(Amount(77));
+  for (uint32_t c = 0; c < g.chains.size(); ++c)
+    for (uint32_t a = 0; a < g.assets.size(); ++a)
+      if (c != 0 || a != 1)
+        changes.custody[c * g.assets.size() + a] = n.state->vault().custody(c, a);
   storage::WriteBatch batch;
-  ASSERT_TRUE(n.committer->stage(changes, batch));
+  auto staged = n.committer->stage(changes, batch);
+  ASSERT_TRUE(staged) << staged.error().message;
   EXPECT_NE(n.committer->trees().tree(1).root(), root);
   n.committer->committed(false);
   EXPECT_EQ(n.committer->trees().tree(1).root(), root);
@@ -247,15 +260,194 @@ TEST(EpochCommitter, BadEpochChangesAbortTheEpochAndLeaveTheTrees) {
   ASSERT_TRUE(c);
   EpochChanges changes;
   changes.balances = {{account(9), 0, Amount(5)}};
-  changes.heights.assign(1, 0);  // the genesis has three chains
+  changes.heights.assign(g.chains.size(), 0);
   changes.custody.assign(g.chains.size() * g.assets.size(), Amount{});
+  changes.custody[0] = Amount(5);
+  changes.pending.assign(1, Amount{});  // the genesis has three chains and two assets
   storage::WriteBatch batch;
-  auto r = (*c)->stage(changes, batch);
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("heights"), std::string::npos) << r.error().message;
-  EXPECT_EQ((*c)->trees().tree(0).total(), Amount{});
-  (*c)->committed(false);
-  EXPECT_EQ((*c)->epochs(), 0u);
+  auto refused = [&](const EpochChanges& ch, const std::string& needle) {
+    auto r = (*c)->stage(ch, batch);
+    ASSERT_FALSE(r) << needle;
+    EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
+    EXPECT_EQ((*c)->trees().tree(0).total(), Amount{});
+    (*c)->committed(false);
+    EXPECT_EQ((*c)->epochs(), 0u);
+  };
+  refused(changes, "1 pending entries for 3 chains x 2 assets");
+  changes.pending.assign(g.chains.size() * g.assets.size(), Amount{});
+  changes.custody[0] = Amount(4);  // custody below the balance: no honest state gives this
+  refused(changes, "commitment: asset ETH: custody 4 != liabilities total 5 + pending 0");
+  changes.custody[0] = Amount(5);
+  changes.heights.assign(1, 0);
+  ASSERT_TRUE((*c)->set_next_cuts(0, 0, std::vector<ChainCut>(3)));
+  refused(changes, "1 applied heights for 3 chains");
+  changes.heights.assign(g.chains.size(), 0);
+  auto ok = (*c)->stage(changes, batch);
+  ASSERT_TRUE(ok) << ok.error().message;
+}
+
+// The test genesis with an epochs schedule: T_e = kT0 + (e + 1) * 10.
+constexpr uint64_t kT0 = 1764470000;
+Genesis scheduled_genesis() {
+  Genesis g = test::test_genesis();
+  g.epochs = EpochSchedule{kT0, 10};
+  return g;
+}
+uint64_t end_of(uint64_t e) { return kT0 + (e + 1) * 10; }
+
+// Cuts as a node would give them for history(): per chain, the highest block of the epoch's
+// events (or the previous cut), a block hash and accumulator made up from the chain, height and
+// count, a timestamp before T_e, and the number of vault events emitted so far.
+std::vector<std::vector<ChainCut>> cuts_of(const Genesis& g,
+                                           const std::vector<std::vector<Event>>& epochs) {
+  std::vector<std::vector<ChainCut>> out;
+  std::vector<ChainCut> cut(g.chains.size());
+  for (uint64_t e = 0; e < epochs.size(); ++e) {
+    for (size_t c = 0; c < g.chains.size(); ++c) {
+      uint64_t height = cut[c].height, count = cut[c].event_count;
+      bool moved = false;
+      for (const Event& ev : epochs[e]) {
+        // history() has one event below its chain's cut (refused by the state as out of
+        // order): a chain has no such block, so it is not chain data.
+        if (ev.chain != g.chains[c].name || ev.pos.block < cut[c].height) continue;
+        height = std::max(height, ev.pos.block), ++count, moved = true;
+      }
+      if (!moved) continue;
+      cut[c] = {height, {}, end_of(e) - 2, count, {}};
+      cut[c].hash.bytes = {uint8_t(c + 1), uint8_t(height), 0xb1};
+      cut[c].accumulator.bytes = {uint8_t(c + 1), uint8_t(count), 0xac};
+    }
+    out.push_back(cut);
+  }
+  return out;
+}
+
+TEST(EpochCommitter, CarriesTheCutsAndEndTimeGivenBySetNextCuts) {
+  const Genesis g = scheduled_genesis();
+  auto store = storage::make_memory_store();
+  Node n = open_node(g, *store);
+  const auto epochs = history();
+  const auto cuts = cuts_of(g, epochs);
+  for (uint64_t e = 0; e < epochs.size(); ++e) {
+    SCOPED_TRACE("epoch " + std::to_string(e));
+    auto set = n.committer->set_next_cuts(e, end_of(e), cuts[e]);
+    ASSERT_TRUE(set) << set.error().message;
+    auto applied = n.state->apply_batch(epochs[e], false);
+    ASSERT_TRUE(applied) << applied.error().message;
+    const EpochCommitment& c = *n.committer->last_commitment();
+    EXPECT_EQ(c.end_time, end_of(e));
+    for (size_t ch = 0; ch < g.chains.size(); ++ch) EXPECT_EQ(c.cut(ch), cuts[e][ch]) << ch;
+    auto stored = load_commitment(*store, e);
+    ASSERT_TRUE(stored) << stored.error().message;
+    EXPECT_EQ(stored->commitment, c);
+  }
+  EXPECT_EQ(cuts[4], cuts[3]) << "epoch 4 has no events: its cuts do not move";
+  EXPECT_EQ(cuts[5][1].height, 9u);
+
+  // The cuts are used up by their epoch: an epoch without them would carry the empty cuts,
+  // which may not follow cuts. Refused whole: the store keeps epochs 0 to 5.
+  const Hash32 last = n.committer->last_hash();
+  auto without = n.state->apply_batch({}, false);
+  ASSERT_FALSE(without);
+  EXPECT_NE(without.error().message.find("epoch 6 has no cuts (end_time 0), but epoch 5's "
+                                         "commitment has"),
+            std::string::npos)
+      << without.error().message;
+  n.state.reset();  // a failed commit leaves the state unusable: reopen
+  n.committer.reset();
+  n = open_node(g, *store);
+  EXPECT_EQ(n.state->next_epoch(), 6u);
+  EXPECT_EQ(n.committer->last_hash(), last);
+  ASSERT_TRUE(n.committer->set_next_cuts(6, end_of(6), cuts[5]));
+  auto with = n.state->apply_batch({}, false);
+  ASSERT_TRUE(with) << with.error().message;
+  EXPECT_EQ(n.committer->last_commitment()->previous, last);
+}
+
+TEST(EpochCommitter, SetNextCutsRefusesCutsThatDoNotFitBeforeAnythingIsApplied) {
+  const Genesis g = scheduled_genesis();
+  const auto epochs = history();
+  const auto cuts = cuts_of(g, epochs);
+  // The hashes of an uninterrupted run with the right cuts.
+  std::vector<Hash32> expected;
+  {
+    auto mem = storage::make_memory_store();
+    Node n = open_node(g, *mem);
+    for (uint64_t e = 0; e < 2; ++e) {
+      ASSERT_TRUE(n.committer->set_next_cuts(e, end_of(e), cuts[e]));
+      ASSERT_TRUE(n.state->apply_batch(epochs[e], false));
+      expected.push_back(n.committer->last_hash());
+    }
+  }
+  auto store = storage::make_memory_store();
+  Node n = open_node(g, *store);
+  auto reopen = [&] {
+    n.state.reset();
+    n.committer.reset();
+    n = open_node(g, *store);
+  };
+  auto refused = [&](uint64_t epoch, uint64_t end_time, std::vector<ChainCut> k,
+                     const std::string& needle) {
+    SCOPED_TRACE(needle);
+    auto r = n.committer->set_next_cuts(epoch, end_time, std::move(k));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message.rfind("set_next_cuts: epoch " + std::to_string(epoch) + ": ", 0),
+              0u)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
+  };
+  refused(1, end_of(1), cuts[0], "the next epoch to commit is 0");
+  refused(0, end_of(0), {cuts[0][0], cuts[0][1]}, "2 cuts, the genesis has 3 chains");
+  refused(0, end_of(1), cuts[0], "commitment.end_time: 1764470020, but epoch 0 of the genesis "
+                                 "schedule ends at 1764470010");
+  auto late = cuts[0];
+  late[2].timestamp = end_of(0) + 1;
+  refused(0, end_of(0), late, "commitment: chain gamma: cut timestamp 1764470011 is after");
+  auto half = cuts[0];
+  half[0].accumulator = Hash32{};
+  refused(0, end_of(0), half, "commitment: chain alpha: event count 2 with accumulator 0x00");
+  EXPECT_EQ(n.state->next_epoch(), 0u);
+  // After a refusal the epoch is not committed with the refused (or no) cuts.
+  auto after_refusal = n.state->apply_batch(epochs[0], false);
+  ASSERT_FALSE(after_refusal);
+  EXPECT_NE(after_refusal.error().message.find("epoch 0: the cuts given for it were refused "
+                                               "(set_next_cuts: epoch 0: commitment: chain alpha"),
+            std::string::npos)
+      << after_refusal.error().message;
+  reopen();
+  EXPECT_EQ(n.committer->epochs(), 0u);
+  // Cuts that are fine alone, but below a block the epoch's events came from: found at stage.
+  auto below = cuts[0];
+  below[1].height = 3;  // beta's events of epoch 0 are in block 4
+  ASSERT_TRUE(n.committer->set_next_cuts(0, end_of(0), below));
+  auto beyond = n.state->apply_batch(epochs[0], false);
+  ASSERT_FALSE(beyond);
+  EXPECT_NE(beyond.error().message.find("chain beta: the state applied an event of block 4, "
+                                        "beyond the cut at block 3 (set_next_cuts)"),
+            std::string::npos)
+      << beyond.error().message;
+  reopen();
+  EXPECT_EQ(n.committer->epochs(), 0u);
+
+  ASSERT_TRUE(n.committer->set_next_cuts(0, end_of(0), cuts[0]));
+  ASSERT_TRUE(n.state->apply_batch(epochs[0], false));
+  EXPECT_EQ(n.committer->last_hash(), expected[0]);
+  // Epoch 1's cuts must extend epoch 0's.
+  auto back = cuts[1];
+  back[0] = cuts[0][0];
+  back[0].height -= 1;
+  back[0].hash.bytes[9] = 1;
+  refused(1, end_of(1), back, "epoch 1: chain alpha: the cut at block 0 does not extend the "
+                              "previous cut at 1 (a lower block)");
+  auto fork = cuts[1];
+  fork[2].hash.bytes[9] = 1;  // gamma did not move in epoch 1: the same height, another hash
+  refused(1, end_of(1), fork, "epoch 1: chain gamma: the cut at block 2 does not extend the "
+                              "previous cut at 2 (same height, another block or event state)");
+  // A second call replaces the refused cuts; the run then gives the uninterrupted hashes.
+  ASSERT_TRUE(n.committer->set_next_cuts(1, end_of(1), cuts[1]));
+  ASSERT_TRUE(n.state->apply_batch(epochs[1], false));
+  EXPECT_EQ(n.committer->last_hash(), expected[1])
+      << "the refusals left nothing behind: the same hashes as an uninterrupted run";
 }
 
 TEST(EpochCommitter, RefusesAFolderWhoseTreesOrStateAreAtAnotherEpoch) {

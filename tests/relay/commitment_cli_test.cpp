@@ -137,13 +137,42 @@ TEST_F(CommitmentCli, StoredCommitmentsChainAndRehashFromTheirEncoding) {
   const json roots = summary_["commitment"]["liabilities_roots"];
   EXPECT_EQ(roots[0], summary_["liabilities_roots"]["ETH"]);
   EXPECT_EQ(roots[1], summary_["liabilities_roots"]["USDC"]);
-  EXPECT_EQ(summary_["commitment"]["finalized_heights"], json::parse("[3, 5]"));
+  // replay has no chain data: end_time 0 and the empty cut (all zero) on every chain.
+  const json& c = summary_["commitment"];
+  const std::string zero = Hash32{}.hex();
+  EXPECT_EQ(c["end_time"], 0);
+  EXPECT_EQ(c["cut_heights"], json::parse("[0, 0]"));
+  EXPECT_EQ(c["cut_hashes"], json::array({zero, zero}));
+  EXPECT_EQ(c["cut_timestamps"], json::parse("[0, 0]"));
+  EXPECT_EQ(c["event_counts"], json::parse("[0, 0]"));
+  EXPECT_EQ(c["event_accumulators"], json::array({zero, zero}));
+  // Pending withdrawals per (chain, asset), chain-major: per asset, custody over the chains =
+  // the liabilities total + pending over the chains.
+  ASSERT_EQ(c["pending"].size(), 4u);
+  bool some_pending = false;
+  for (size_t a = 0; a < 2; ++a) {
+    Amount custody, owed = *Amount::from_decimal(c["liabilities_totals"][a].get<std::string>());
+    for (size_t ch = 0; ch < 2; ++ch) {
+      const Amount p = *Amount::from_decimal(c["pending"][ch * 2 + a].get<std::string>());
+      some_pending |= !p.is_zero();
+      const auto cu = Amount::from_decimal(c["custody"][ch * 2 + a].get<std::string>());
+      custody = *custody.checked_add(*cu);
+      owed = *owed.checked_add(p);
+    }
+    EXPECT_EQ(custody, owed) << "asset " << a;
+  }
+  EXPECT_TRUE(some_pending) << "the sample's withdrawals are pending: " << c.dump();
 
   // The text form names the hash and the fields.
   ProcessResult text = relayctl({"commitment", "--data", data_, "--epoch", "1"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find(commitment(1)["hash"].get<std::string>()), std::string::npos);
   EXPECT_NE(text.out.find("liabilities USDC"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("end time         0 (no chain data: the empty cuts)"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("chain 0: empty cut"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("USDC: custody "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(", pending "), std::string::npos) << text.out;
 }
 
 TEST_F(CommitmentCli, WithdrawalProofVerifiesAgainstTheCommittedRootAndTamperingIsRefused) {

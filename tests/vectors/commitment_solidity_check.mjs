@@ -15,7 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const solc = require('solc');
-// Integers beyond 2^53 (uint64 epochs and heights) are read as strings so they stay exact.
+// Integers beyond 2^53 (uint64 epochs, times, heights, counts) are read as strings so they stay
+// exact.
 const load = (n) => JSON.parse(readFileSync(join(here, n), 'utf8')
   .replace(/(?<=[[:,]\s*)(\d{16,})(?=\s*[,\]}])/g, '"$1"'));
 
@@ -30,15 +31,22 @@ const arr = (type, name, items, lit) =>
   `${type}[] memory ${name} = new ${type}[](${items.length});\n` +
   items.map((x, i) => `    ${name}[${i}] = ${lit(x)};`).join('\n');
 
+// abi.encode of the fourteen arguments of docs/proofs.md "Epoch commitment", with their Solidity
+// types, the arrays built element by element.
 function encodeCall(c) {
   return `
-    ${arr('uint64', 'h', c.finalized_heights, String)}
+    ${arr('uint64', 'ch', c.cut_heights, String)}
+    ${arr('bytes32', 'cx', c.cut_hashes, b32)}
+    ${arr('uint64', 'ct', c.cut_timestamps, String)}
+    ${arr('uint64', 'ec', c.event_counts, String)}
+    ${arr('bytes32', 'ea', c.event_accumulators, b32)}
     ${arr('bytes32', 'lr', c.liabilities_roots, b32)}
     ${arr('uint128', 'lt', c.liabilities_totals, String)}
     ${arr('uint128', 'cu', c.custody, String)}
+    ${arr('uint128', 'pe', c.pending, String)}
     ${arr('bytes32', 'wr', c.withdrawal_roots, b32)}
     bytes memory enc = abi.encode(${b32(c.network_id)}, uint64(${c.epoch}), ${b32(c.previous)},
-                                  h, lr, lt, cu, wr);`;
+                                  uint64(${c.end_time}), ch, cx, ct, ec, ea, lr, lt, cu, pe, wr);`;
 }
 
 const library = `
@@ -129,7 +137,9 @@ for (const [name, body] of Object.entries(contracts)) {
 }
 const compiled = JSON.parse(solc.compile(JSON.stringify({
   language: 'Solidity', sources: { 'Check.sol': { content: source } },
-  settings: { optimizer: { enabled: false }, outputSelection: { '*': { '*': ['evm.bytecode.object'] } } },
+  // viaIR (with the optimizer it needs): abi.encode of fourteen arguments is too deep a stack
+  // for the legacy code generator.
+  settings: { viaIR: true, optimizer: { enabled: false }, outputSelection: { '*': { '*': ['evm.bytecode.object'] } } },
 })));
 const errors = (compiled.errors || []).filter((e) => e.severity === 'error');
 if (errors.length) {
