@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <ctime>
 #include <mutex>
 
 namespace relay::evm {
@@ -59,6 +60,34 @@ std::string redacted_label(const std::string& url) {
   return label;
 }
 
+// The start of an error page, printable ASCII only, for the message: providers explain a 4xx
+// there ("block range too large", "rate limited"). Bounded, so a large page cannot flood a log.
+std::string body_excerpt(const std::string& body) {
+  constexpr size_t kMax = 300;
+  std::string out;
+  for (char c : body.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : ' ';
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (body.size() > kMax) out += "...";
+  return out;
+}
+
+// Retry-After (RFC 9110 §10.2.3): delay-seconds, or an HTTP-date read by curl_getdate and turned
+// into a delay from now (a date in the past is no delay). nullopt when absent or unreadable.
+std::optional<std::chrono::seconds> retry_after(CURL* curl) {
+  curl_header* h = nullptr;
+  if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
+    return std::nullopt;
+  std::string v = h->value;
+  if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) {
+    if (v.size() > 9) return std::chrono::seconds(999999999);
+    return std::chrono::seconds(std::stoll(v));
+  }
+  time_t when = curl_getdate(v.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  time_t now = time(nullptr);
+  return std::chrono::seconds(when > now ? when - now : 0);
+}
+
 class CurlTransport final : public Transport {
  public:
   CurlTransport(std::string url, HttpOptions o)
@@ -111,7 +140,14 @@ class CurlTransport final : public Transport {
     if (rc != CURLE_OK) return err(RpcFailure::connection, curl_easy_strerror(rc));
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200) return err(RpcFailure::http_status, "HTTP status " + std::to_string(status));
+    if (status != 200) {
+      std::string why = "HTTP status " + std::to_string(status);
+      if (std::string page = body_excerpt(sink.body); !page.empty()) why += ": " + page;
+      auto e = err(RpcFailure::http_status, why);
+      e.error().http_status = int(status);
+      e.error().retry_after = retry_after(curl_);
+      return e;
+    }
     return std::move(sink.body);
   }
 

@@ -125,6 +125,11 @@ class EvmWatchTest : public ::testing::Test {
       for (auto& e : (*r)->events) out.push_back(e);
     }
   }
+  static std::vector<std::unique_ptr<Transport>> endpoint() {
+    std::vector<std::unique_ptr<Transport>> v;
+    v.push_back(make_http_transport(url));
+    return v;
+  }
 
   Genesis genesis, tag_genesis;
   RpcClient rpc{make_http_transport(url)};
@@ -140,7 +145,7 @@ TEST_F(EvmWatchTest, ReturnsOnlyFinalEventsWithTheirFieldsAndPositions) {
   // Block 5: the native deposit, then the token deposit (after the token's Transfer log).
   ASSERT_EQ(at, (std::vector<std::pair<int, int>>{{5, 0}, {5, 2}, {6, 0}, {7, 0}, {8, 0}}));
 
-  Watcher w(genesis, 0, rpc, 0, {.max_range = 3});
+  Watcher w(genesis, 0, endpoint(), 0, {.max_range = 3});
   ASSERT_TRUE(w.check_chain_id());
   auto events = drain(w);
   ASSERT_TRUE(events) << events.error().message;
@@ -175,7 +180,7 @@ TEST_F(EvmWatchTest, ReturnsOnlyFinalEventsWithTheirFieldsAndPositions) {
   auto f = rpc.block(BlockRef::named("finalized"));
   ASSERT_TRUE(f && *f);
   EXPECT_EQ((*f)->number, 6u);
-  Watcher tagged(tag_genesis, 0, rpc, 0);
+  Watcher tagged(tag_genesis, 0, endpoint(), 0);
   auto by_tag = drain(tagged);
   ASSERT_TRUE(by_tag) << by_tag.error().message;
   EXPECT_EQ(tagged.next_block(), 7u);
@@ -255,7 +260,7 @@ TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
 }
 
 TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewrites the chain
-  Watcher w(genesis, 0, rpc, 0);
+  Watcher w(genesis, 0, endpoint(), 0);
   ASSERT_TRUE(drain(w));
   auto latest = rpc.block_number();
   ASSERT_TRUE(latest);
