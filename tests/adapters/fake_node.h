@@ -103,6 +103,9 @@ class FakeChain {
   bool no_batches = false;
   /// Logs eth_getLogs never returns (a node hiding them), by (block, log index).
   std::set<std::pair<uint64_t, uint32_t>> hidden;
+  /// Values added to a block's logsBloom without any log holding them (a bloom's false
+  /// positive: other values of the block set the same bits).
+  std::map<uint64_t, std::vector<std::vector<uint8_t>>> bloom_extra;
   /// Changes each answer's JSON before it is sent (a lying node): method, params, response.
   std::function<void(const std::string&, const json&, json&)> tamper;
 
@@ -160,6 +163,8 @@ class FakeChain {
 
   Bloom bloom_of(uint64_t n) const {
     Bloom b{};
+    if (auto it = bloom_extra.find(n); it != bloom_extra.end())
+      for (const auto& v : it->second) bloom_add(b, v);
     for (const auto& l : logs) {
       if (l.block_number != n) continue;
       bloom_add(b, l.address.span());
@@ -319,11 +324,18 @@ class FakeChainTransport final : public Transport {
       failures.pop_front();
       return std::unexpected(e);
     }
-    return chain_.answer(body);
+    std::string answer = chain_.answer(body);
+    if (!mangle.empty()) {
+      answer = mangle.front()(answer);
+      mangle.pop_front();
+    }
+    return answer;
   }
   const std::string& endpoint() const override { return endpoint_; }
 
   std::deque<RpcError> failures;
+  /// Applied, in order, to the next answers' bodies (truncated or garbage bodies).
+  std::deque<std::function<std::string(std::string)>> mangle;
   bool down = false;
   int posts = 0;
 
