@@ -126,11 +126,12 @@ class CurlTransport final : public Transport {
       return err(RpcFailure::too_large,
                  "response larger than " + std::to_string(options_.max_response_bytes) + " bytes");
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-      // curl has one code for both limits: no connection made yet, and the connect limit the
-      // shorter one, means the connect limit fired.
-      curl_off_t connected_us = 0;
-      curl_easy_getinfo(curl_, CURLINFO_CONNECT_TIME_T, &connected_us);
-      if (connected_us == 0 && options_.connect_timeout <= options_.timeout)
+      // curl has one code for both limits: no request sent yet, and the connect limit the
+      // shorter one, means the connect limit fired. (Not the connect time: on a kept-alive
+      // connection that curl reuses it is 0, though connected.)
+      long sent = 0;
+      curl_easy_getinfo(curl_, CURLINFO_REQUEST_SIZE, &sent);
+      if (sent == 0 && options_.connect_timeout <= options_.timeout)
         return err(RpcFailure::timeout, "could not connect within " +
                                             std::to_string(options_.connect_timeout.count()) +
                                             " ms");

@@ -65,10 +65,13 @@ class EvmTwoChainsTest : public ::testing::Test {
     alpha.anvil = Anvil::start(31337);
     beta.anvil = Anvil::start(31338);
     ASSERT_TRUE(alpha.anvil && beta.anvil) << "anvil did not start";
-    for (Watched* w : {&alpha, &beta}) {
-      auto s = put_vault_activity(w->anvil->url);
-      ASSERT_TRUE(s) << s.error();
-      w->setup = *s;
+    // Both deployments at once (each is a node process of about a second).
+    relay::testing::Process pa({RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/evm_chain.mjs", alpha.anvil->url});
+    relay::testing::Process pb({RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/evm_chain.mjs", beta.anvil->url});
+    for (auto [w, p] : {std::pair{&alpha, &pa}, std::pair{&beta, &pb}}) {
+      auto r = p->wait();
+      ASSERT_EQ(r.exit_code, 0) << "evm_chain.mjs failed: " << r.err;
+      w->setup = json::parse(r.out);
     }
     std::string text = R"({"network": "two-chains", "quorum": 1,
   "validators": [{"name": "v1", "weight": 1,
@@ -128,7 +131,7 @@ TEST_F(EvmTwoChainsTest, EachEventOnceAfterFinalityAndAReorgOfAFinalBlockHaltsOn
   }
 
   // alpha: a deposit in block 11, not final when a reorg replaces it with another deposit.
-  alpha.mine(2);  // latest 10
+  // Latest is 10 (8 final and read).
   ASSERT_TRUE(alpha.anvil->call("eth_sendTransaction", json::array({alpha.deposit_tx(3, 5)}).dump()));
   ASSERT_EQ(alpha.latest(), 11u);
   alpha.catch_up();  // up to 9
