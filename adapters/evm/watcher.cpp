@@ -58,6 +58,7 @@ Watcher::Watcher(const Genesis& genesis, size_t chain,
 Watcher::~Watcher() = default;
 
 void Watcher::raise(const std::string& kind, const std::string& key, const std::string& message) {
+  if (kind == "rpc_disagreement") dissent_this_step_ = true;
   auto it = active_.find(kind);
   if (it != active_.end() && it->second == key) return;  // already raised
   active_[kind] = key;
@@ -122,6 +123,7 @@ WatchResult<void> Watcher::ensure_chain(size_t i) {
 WatchResult<std::optional<Blocks>> Watcher::step(std::optional<uint64_t> until) {
   if (halted_) return std::unexpected(*halted_);
   if (!started_) started_ = endpoints_.now();
+  dissent_this_step_ = false;
   auto head = agreed_head();
   if (!head) return std::unexpected(head.error());
   if (!*head) {
@@ -145,7 +147,7 @@ WatchResult<std::optional<Blocks>> Watcher::step(std::optional<uint64_t> until) 
       clear("rpc");
       clear("accumulator_mismatch");
       clear("bad_log");
-      if (!r.dissent) clear("rpc_disagreement");
+      if (!dissent_this_step_) clear("rpc_disagreement");
       return std::optional<Blocks>(accept(std::move(*r.view)));
     }
     if (r.shrink) {

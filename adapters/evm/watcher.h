@@ -168,6 +168,8 @@ class Watcher {
     bool retry_now = false;         // ... in this same step
     WatchError error;               // why there is no view
   };
+  struct Answers;  // watcher_agree.cpp
+  Answers ask_range(const RangeRequest& request);
   WatchResult<void> ensure_chain(size_t endpoint);
   std::expected<Head, RangeError> endpoint_head(size_t endpoint);
   WatchResult<std::optional<uint64_t>> agreed_head();
@@ -199,6 +201,7 @@ class Watcher {
   std::optional<WatchError> halted_;
   std::vector<Alarm> alarms_;
   std::map<std::string, std::string> active_;  // alarm kind → key of the raised instance
+  bool dissent_this_step_ = false;             // an rpc_disagreement raised in this step
   std::optional<std::chrono::steady_clock::time_point> started_;
   uint64_t blocks_read_ = 0, events_read_ = 0;
 };

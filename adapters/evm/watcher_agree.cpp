@@ -127,15 +127,9 @@ WatchResult<std::optional<uint64_t>> Watcher::agreed_head() {
   return std::optional<uint64_t>(head);
 }
 
-Watcher::RangeOutcome Watcher::agreed_range(uint64_t from, uint64_t to) {
-  const size_t k = options_.agree;
-  const std::string where = blocks_text(from, to);
-  RangeOutcome out;
-  RangeRequest request{from, to, parent_, parent_time_, state_};
-  std::vector<size_t> order = head_order_;
-  for (size_t i = 0; i < endpoints_.size(); ++i)
-    if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
-
+// What the endpoints asked about one range said: identical views grouped, findings (answers
+// that are a verdict on the chain: reorg, mismatch, bad log, a chain that moved), failures.
+struct Watcher::Answers {
   struct Group {
     RangeView view;
     std::vector<size_t> endpoints;
@@ -145,99 +139,125 @@ Watcher::RangeOutcome Watcher::agreed_range(uint64_t from, uint64_t to) {
     RangeError error;
   };
   std::vector<Group> groups;
-  std::vector<Claim> claims;  // answers that are findings, not failures (reorg, mismatch, ...)
+  std::vector<Claim> claims;
   std::vector<std::string> failures;
-  std::optional<size_t> agreed;      // index into groups
-  std::optional<RangeFault> finding;  // a claim kind k endpoints made
+  std::optional<size_t> agreed;       // the group k endpoints are in
+  std::optional<RangeFault> finding;  // the claim kind k endpoints made
+  bool shrink = false;                // an endpoint found the range too large or lacking logs
+  std::optional<WatchError> halted;   // an endpoint of another chain
+};
+
+Watcher::Answers Watcher::ask_range(const RangeRequest& request) {
+  const size_t k = options_.agree;
+  Answers a;
+  std::vector<size_t> order = head_order_;
+  for (size_t i = 0; i < endpoints_.size(); ++i)
+    if (std::find(order.begin(), order.end(), i) == order.end()) order.push_back(i);
   for (size_t i : order) {
-    if (agreed || finding) break;
+    if (a.agreed || a.finding) break;
     if (!endpoints_.ready(i)) continue;
     if (!heads_.count(i)) {  // not asked for its head this step: is `to` final there too?
       if (auto c = ensure_chain(i); !c) {
-        if (halts(c.error().kind)) return {std::nullopt, false, false, false, c.error()};
-        failures.push_back(c.error().message);
+        if (halts(c.error().kind)) {
+          a.halted = c.error();
+          break;
+        }
+        a.failures.push_back(c.error().message);
         continue;
       }
       auto h = endpoint_head(i);
-      if (!h || !*h || **h < to) {
+      if (!h || !*h || **h < request.to) {
         if (!h && h.error().kind == RangeFault::unavailable)
           endpoints_.failed(i, h.error().message, h.error().rpc ? h.error().rpc->retry_after : std::nullopt);
-        failures.push_back(!h ? h.error().message
-                              : endpoints_.label(i) + ": block " + std::to_string(to) +
-                                    " is not final there yet");
+        a.failures.push_back(!h ? h.error().message
+                                : endpoints_.label(i) + ": block " + std::to_string(request.to) +
+                                      " is not final there yet");
         continue;
       }
     }
     auto v = reader_.read(endpoints_.client(i), request);
     if (v) {
       endpoints_.succeeded(i);
-      auto g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.view == *v; });
-      if (g == groups.end()) g = groups.insert(groups.end(), Group{std::move(*v), {}});
+      auto g = std::find_if(a.groups.begin(), a.groups.end(),
+                            [&](const Answers::Group& x) { return x.view == *v; });
+      if (g == a.groups.end()) g = a.groups.insert(a.groups.end(), Answers::Group{std::move(*v), {}});
       g->endpoints.push_back(i);
-      if (g->endpoints.size() >= k) agreed = size_t(g - groups.begin());
+      if (g->endpoints.size() >= k) a.agreed = size_t(g - a.groups.begin());
       continue;
     }
     RangeError& e = v.error();
     switch (e.kind) {
       case RangeFault::unavailable:
         endpoints_.failed(i, e.message, e.rpc ? e.rpc->retry_after : std::nullopt);
-        failures.push_back(e.message);
+        a.failures.push_back(e.message);
         break;
       case RangeFault::behind:
-        failures.push_back(e.message);
+        a.failures.push_back(e.message);
         break;
       case RangeFault::too_large:
       case RangeFault::missing_logs:
-        out.shrink = true;
-        failures.push_back(e.message);
+        a.shrink = true;
+        a.failures.push_back(e.message);
         break;
       default:
-        claims.push_back({i, e});
-        if (size_t(std::count_if(claims.begin(), claims.end(), [&](const Claim& c) {
+        a.claims.push_back({i, e});
+        if (size_t(std::count_if(a.claims.begin(), a.claims.end(), [&](const Answers::Claim& c) {
               return c.error.kind == e.kind;
             })) >= k)
-          finding = e.kind;
+          a.finding = e.kind;
     }
   }
+  return a;
+}
+
+Watcher::RangeOutcome Watcher::agreed_range(uint64_t from, uint64_t to) {
+  const size_t k = options_.agree;
+  const std::string where = blocks_text(from, to);
+  RangeOutcome out;
+  Answers a = ask_range({from, to, parent_, parent_time_, state_});
+  if (a.halted) {
+    out.error = *a.halted;
+    return out;
+  }
+  out.shrink = a.shrink;
 
   // Everyone who answered otherwise than the k who agree, named with the difference.
-  std::vector<std::string> dissent;
+  std::vector<std::string> dissent, labels;
   std::set<size_t> dissenters;
   auto note = [&](size_t i, const std::string& what) {
     dissent.push_back(endpoints_.label(i) + ": " + what);
     dissenters.insert(i);
   };
-  for (size_t g = 0; g < groups.size(); ++g) {
-    if (agreed && g == *agreed) continue;
-    const RangeView& ref = groups[agreed ? *agreed : 0].view;
-    for (size_t i : groups[g].endpoints)
-      if (agreed || g > 0) note(i, view_difference(ref, groups[g].view));
+  for (size_t g = 0; g < a.groups.size(); ++g) {
+    if (a.agreed && g == *a.agreed) continue;
+    const RangeView& ref = a.groups[a.agreed ? *a.agreed : 0].view;
+    for (size_t i : a.groups[g].endpoints)
+      if (a.agreed || g > 0) note(i, view_difference(ref, a.groups[g].view));
   }
-  for (const Claim& c : claims)
-    if (!finding || c.error.kind != *finding) note(c.endpoint, c.error.message);
-  std::vector<std::string> labels;
+  for (const auto& c : a.claims)
+    if (!a.finding || c.error.kind != *a.finding) note(c.endpoint, c.error.message);
   for (size_t i : dissenters) {
     endpoints_.disagreed(i);
     labels.push_back(endpoints_.label(i));
   }
 
-  if (agreed) {
+  if (a.agreed) {
     std::vector<std::string> agreeing;
-    for (size_t i : groups[*agreed].endpoints) agreeing.push_back(endpoints_.label(i));
+    for (size_t i : a.groups[*a.agreed].endpoints) agreeing.push_back(endpoints_.label(i));
     if (!dissent.empty())
       raise("rpc_disagreement", join(labels, ","),
             where + ": " + join(agreeing, ", ") + " agree; other answers: " + join(dissent));
-    out.view = std::move(groups[*agreed].view);
+    out.view = std::move(a.groups[*a.agreed].view);
     out.dissent = !dissent.empty();
     return out;
   }
-  if (finding) {
+  if (a.finding) {
     std::vector<std::string> said;
-    for (const Claim& c : claims)
-      if (c.error.kind == *finding) said.push_back(c.error.message);
+    for (const auto& c : a.claims)
+      if (c.error.kind == *a.finding) said.push_back(c.error.message);
     std::string why = where + ": " + join(said);
     if (!dissent.empty()) why += " (other answers: " + join(dissent) + ")";
-    switch (*finding) {
+    switch (*a.finding) {
       case RangeFault::reorg: out.error = halt(WatchFailure::reorg, why).error(); break;
       case RangeFault::timestamp_decreased:
         out.error = halt(WatchFailure::timestamp_decreased, why).error();
@@ -257,27 +277,26 @@ Watcher::RangeOutcome Watcher::agreed_range(uint64_t from, uint64_t to) {
     return out;
   }
   // No k identical answers. Different answers are a disagreement; otherwise too few came.
-  size_t answers = groups.size();
-  for (const Claim& c : claims)
+  size_t answers = a.groups.size();
+  for (const auto& c : a.claims)
     if (c.error.kind != RangeFault::changed) ++answers;
   if (answers >= 2) {
     std::string why = where + ": no " + std::to_string(k) + " endpoints agree";
-    if (!groups.empty()) {
+    if (!a.groups.empty()) {
       std::vector<std::string> first;
-      for (size_t i : groups[0].endpoints) first.push_back(endpoints_.label(i));
+      for (size_t i : a.groups[0].endpoints) first.push_back(endpoints_.label(i));
       why += "; compared with " + join(first, ", ");
     }
     why += ": " + join(dissent);
     raise("rpc_disagreement", "none:" + join(labels, ","), why);
     out.error = {WatchFailure::rpc_disagreement, why, {}};
-    out.retry_now = false;
     return out;
   }
   out.retry_now = out.shrink;
-  std::vector<std::string> all = failures;
-  for (const Claim& c : claims) all.push_back(c.error.message);
+  std::vector<std::string> all = a.failures;
+  for (const auto& c : a.claims) all.push_back(c.error.message);
   out.error = {WatchFailure::rpc,
-               where + ": " + std::to_string(groups.empty() ? 0 : groups[0].endpoints.size()) +
+               where + ": " + std::to_string(a.groups.empty() ? 0 : a.groups[0].endpoints.size()) +
                    " of the " + std::to_string(k) + " identical answers needed: " + join(all),
                {}};
   return out;

@@ -141,8 +141,18 @@ int run_watch(const WatchCliOptions& o) {
       std::cerr << "watch: alarm " << a.kind << (a.cleared ? " cleared: " : ": ") << a.message
                 << "\n";
   };
+  // Per endpoint, what it cost and how it behaved (the adapter exports the same as metrics).
+  auto report_health = [&] {
+    for (const auto& h : watcher.health()) {
+      std::cerr << "watch: endpoint " << h.endpoint << ": " << h.requests << " requests, "
+                << h.errors << " errors";
+      for (const auto& [kind, n] : h.errors_by_kind) std::cerr << " (" << kind << " " << n << ")";
+      std::cerr << ", " << h.disagreements << " disagreements, " << (h.up ? "up" : "down") << "\n";
+    }
+  };
   auto failed = [&](const evm::WatchError& e) {
     report_alarms();
+    report_health();
     std::cerr << "relayctl: watch " << evm::to_string(e.kind) << ": " << e.message << "\n";
     return exit_code(e.kind);
   };
@@ -176,6 +186,7 @@ int run_watch(const WatchCliOptions& o) {
   if (next > *from) std::cerr << " in blocks " << *from << ".." << next - 1;
   if (to && next <= *to) std::cerr << "; blocks " << next << ".." << *to << " are not final yet";
   std::cerr << "; resume with " << resume_args() << "\n";
+  report_health();
   return 0;
 }
 
