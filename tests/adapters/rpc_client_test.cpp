@@ -330,6 +330,23 @@ TEST(HttpTransportTest, TooManyRequestsCarriesRetryAfterAndTheProvidersWords) {
   EXPECT_EQ(r2.error().retry_after, std::chrono::seconds(0));
 }
 
+TEST(HttpTransportTest, AnErrorPageEchoingTheKeyDoesNotPutItInTheMessage) {
+  Listener l;
+  std::string page = "invalid project id PATHKEY123 (apikey=QUERYKEY9, user alice)";
+  auto t = l.answer_once("HTTP/1.1 401 Unauthorized\r\nContent-Length: " + std::to_string(page.size()) +
+                         "\r\nConnection: close\r\n\r\n" + page);
+  RpcClient rpc(make_http_transport("http://alice:hunter2@127.0.0.1:" + std::to_string(l.port) +
+                                    "/v3/PATHKEY123?apikey=QUERYKEY9"));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().http_status, 401);
+  EXPECT_NE(r.error().message.find("invalid project id [redacted]"), std::string::npos)
+      << r.error().message;
+  for (const char* secret : {"alice", "hunter2", "PATHKEY123", "QUERYKEY9"})
+    EXPECT_EQ(r.error().message.find(secret), std::string::npos) << r.error().message;
+}
+
 TEST(HttpTransportTest, ATruncatedBodyIsAnError) {
   Listener l;  // promises 100 bytes, sends 10 and closes
   auto t = l.answer_once("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
