@@ -39,7 +39,8 @@ struct EpochSchedule {
 /// T_e with ts ≤ T_e < next_ts.
 bool ends_epoch(const EpochSchedule& s, uint64_t ts, uint64_t next_ts);
 
-/// One endpoint's account of blocks [from, to]; equal views are what endpoints agree on.
+/// One endpoint's account of blocks [from, to]; equal views (all but the headers' logsBloom)
+/// are what endpoints agree on.
 struct RangeView {
   std::vector<BlockHeader> headers;  // blocks from..to, each the parent of the next
   std::vector<Event> events;         // relay events, in (block, log index) order
@@ -56,8 +57,7 @@ enum class RangeFault {
   missing_logs,          // blocks whose bloom holds the vault gave no log, after re-reads
   changed,               // the chain changed while the range was read: read it again
   reorg,                 // the range's first block does not follow the last block emitted
-  bad_log,               // a vault log the vault cannot emit, two logs at one position, a
-                         // log in a block whose bloom does not hold the vault
+  bad_log,               // a vault log the vault cannot emit, two logs at one position
   accumulator_mismatch,  // eventState() at a checkpoint is not the fold of the events
   timestamp_decreased,   // a block older than its parent
 };
