@@ -106,6 +106,8 @@ class FakeChain {
   /// Values added to a block's logsBloom without any log holding them (a bloom's false
   /// positive: other values of the block set the same bits).
   std::map<uint64_t, std::vector<std::vector<uint8_t>>> bloom_extra;
+  /// Every logsBloom all zeros, logs or not (zkSync Era at some providers, some Polygon blocks).
+  bool zero_blooms = false;
   /// Changes each answer's JSON before it is sent (a lying node): method, params, response.
   std::function<void(const std::string&, const json&, json&)> tamper;
 
@@ -163,6 +165,7 @@ class FakeChain {
 
   Bloom bloom_of(uint64_t n) const {
     Bloom b{};
+    if (zero_blooms) return b;
     if (auto it = bloom_extra.find(n); it != bloom_extra.end())
       for (const auto& v : it->second) bloom_add(b, v);
     for (const auto& l : logs) {

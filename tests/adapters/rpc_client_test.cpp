@@ -161,6 +161,10 @@ TEST(RpcClientTest, MalformedBlocksAndLogsAreErrors) {
   auto good_block = block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h + rest);
   ASSERT_TRUE(good_block && *good_block) << good_block.error().message;
   EXPECT_EQ((*good_block)->timestamp, 16u);
+  auto empty_bloom = block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h +
+                           R"(,"timestamp":"0x10","logsBloom":"0x"})");  // Filecoin's: empty
+  ASSERT_TRUE(empty_bloom && *empty_bloom) << empty_bloom.error().message;
+  EXPECT_EQ((*empty_bloom)->logs_bloom, Bloom{});
   EXPECT_NE(block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h +
                   R"(,"timestamp":"0x10","logsBloom":"0x00"})").error().message.find(
                 "result.logsBloom: not 256 bytes"),

@@ -83,6 +83,15 @@ TEST_F(WatcherAgreementTest, TwoOfThreeAgreeAndTheEndpointThatLiesIsNamed) {
   }
 }
 
+TEST_F(WatcherAgreementTest, EndpointsServingDifferentBloomsStillAgree) {
+  node2.zero_blooms = true;  // one provider serves all-zero blooms, the other real ones
+  auto w = watcher_over({&node1, &node2}, 0, 0, {.agree = 2});
+  auto got = drain(*w);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(positions(got->events), expected());
+  EXPECT_TRUE(w->take_alarms().empty());
+}
+
 TEST_F(WatcherAgreementTest, WithoutKIdenticalAnswersNothingIsEmitted) {
   shift_timestamp(node2);
   auto w = watcher_over({&node1, &node2}, 0, 0, {.agree = 2});

@@ -124,6 +124,21 @@ TEST_F(WatcherFaultsTest, ABloomFalsePositiveIsProvedEmptyByTheVault) {
   EXPECT_TRUE(asked.count(chain.block(7).hash.hex()));  // proved by eventState() there
 }
 
+TEST_F(WatcherFaultsTest, AChainWithoutBloomsIsCheckedByTheAccumulatorAlone) {
+  deposit_at(4, 0, 1);
+  deposit_at(9, 1, 2);
+  chain.zero_blooms = true;  // logs, and an all-zero logsBloom in every block
+  auto w = watcher();
+  auto got = drain(*w);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(positions(got->events), all_events(18));
+  chain.hidden = {{9, 1}};  // no bloom to tell: the vault's count does
+  auto again = watcher();
+  auto r = again->step();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, WatchFailure::accumulator_mismatch);
+}
+
 TEST_F(WatcherFaultsTest, AskingByAddressAloneIsImmuneToNodesThatMishandleTopicLists) {
   deposit_at(4, 0, 1);
   chain.add(withdrawal_requested(vault, 8, 0, account, "ETH", word(3), 31337, addr(0xcc)));
