@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "vault/result.h"
 
@@ -29,6 +31,10 @@ const char* to_string(RpcFailure f);
 struct RpcError {
   RpcFailure kind = RpcFailure::malformed;
   std::string message;  // names the endpoint (redacted: Transport::endpoint), the method and the reason
+  // rpc_error only: the error object's code, and its "data" when that is hex bytes (what an
+  // eth_call or eth_estimateGas reverted with: an ABI-encoded error; adapters/evm/revert.h).
+  int64_t code = 0;
+  std::optional<std::vector<uint8_t>> data = std::nullopt;
 };
 
 template <class T>

@@ -1,106 +1,12 @@
 #include "adapters/evm/rpc_client.h"
 
-#include <nlohmann/json.hpp>
+#include "adapters/evm/rpc_call.h"
 
 namespace relay::evm {
-namespace {
 
-using json = nlohmann::json;
-
-// A hex quantity (Ethereum JSON-RPC: "0x" and at least one digit) that fits in 64 bits.
-std::optional<uint64_t> parse_quantity(const json& v) {
-  if (!v.is_string()) return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
-  if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return std::nullopt;
-  size_t start = s.find_first_not_of('0', 2);
-  if (start == std::string::npos) return 0;
-  if (s.size() - start > 16) return std::nullopt;
-  uint64_t out = 0;
-  for (size_t i = start; i < s.size(); ++i) {
-    char c = s[i];
-    int d = c >= '0' && c <= '9' ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                   : -1;
-    if (d < 0) return std::nullopt;
-    out = out << 4 | uint64_t(d);
-  }
-  return out;
-}
-
-template <class T>
-std::optional<T> parse_fixed(const json& v) {
-  if (!v.is_string()) return std::nullopt;
-  return T::from_hex(v.get_ref<const std::string&>());
-}
-
-std::optional<std::vector<uint8_t>> parse_data(const json& v) {
-  if (!v.is_string()) return std::nullopt;
-  return relay::from_hex(v.get_ref<const std::string&>());  // "0x" is no bytes
-}
-
-std::string quantity(uint64_t n) {
-  static const char* digits = "0123456789abcdef";
-  if (n == 0) return "0x0";
-  std::string out;
-  while (n) {
-    out.insert(out.begin(), digits[n & 15]);
-    n >>= 4;
-  }
-  return "0x" + out;
-}
-
-}  // namespace
+using namespace detail;
 
 std::string BlockRef::to_param() const { return number ? quantity(*number) : tag; }
-
-namespace {
-
-// The checked `result` of one call, or the error naming the method.
-class Call {
- public:
-  Call(Transport& t, uint64_t id, const char* method) : t_(t), id_(id), method_(method) {}
-
-  RpcResult<json> run(const json& params) {
-    json req = {{"jsonrpc", "2.0"}, {"id", id_}, {"method", method_}, {"params", params}};
-    auto body = t_.post(req.dump());
-    if (!body) {
-      body.error().message = body.error().message + " (" + method_ + ")";
-      return std::unexpected(body.error());
-    }
-    json resp = json::parse(*body, nullptr, /*allow_exceptions=*/false);
-    if (resp.is_discarded()) return malformed("the answer is not JSON");
-    if (!resp.is_object()) return malformed("the answer is not a JSON object");
-    auto id = resp.find("id");
-    if (id == resp.end() || !id->is_number_unsigned() || id->get<uint64_t>() != id_)
-      return malformed("the answer's id is not the request's (" + std::to_string(id_) + ")");
-    if (auto e = resp.find("error"); e != resp.end() && !e->is_null()) {
-      std::string code = "?", msg = "?";
-      if (e->is_object()) {
-        if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
-          code = std::to_string(c->get<int64_t>());
-        if (auto m = e->find("message"); m != e->end() && m->is_string())
-          msg = m->get<std::string>();
-      }
-      return std::unexpected(RpcError{RpcFailure::rpc_error, t_.endpoint() + ": " + method_ +
-                                                                  ": error " + code + ": " + msg});
-    }
-    auto result = resp.find("result");
-    if (result == resp.end()) return malformed("the answer has neither result nor error");
-    return std::move(*result);
-  }
-
-  std::unexpected<RpcError> malformed(const std::string& why) const {
-    return std::unexpected(RpcError{RpcFailure::malformed, t_.endpoint() + ": " + method_ + ": " + why});
-  }
-
- private:
-  Transport& t_;
-  uint64_t id_;
-  const char* method_;
-};
-
-}  // namespace
 
 namespace {
 // A method without parameters whose result is one hex quantity.
