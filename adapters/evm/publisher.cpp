@@ -93,10 +93,12 @@ PublisherOutput Publisher::step(WallClock::time_point now) {
     Job& j = jobs_.at(*active_);
     if (j.retry_at <= now) job = &j;
   } else {
+    // In whole seconds, as not_before is: a time point of 2^63 ns would overflow.
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const uint64_t now_s = secs < 0 ? 0 : uint64_t(secs);
     for (auto& entry : jobs_) {
       Job& j = entry.second;
-      if (WallClock::time_point(std::chrono::seconds(j.request.not_before)) <= now &&
-          j.retry_at <= now) {
+      if (j.request.not_before <= now_s && j.retry_at <= now) {
         job = &j;
         break;
       }
@@ -172,8 +174,8 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
     if (is_revert(gas.error())) return refused(gas.error(), "eth_estimateGas");
     return rpc_failed(gas.error(), out);
   }
-  const uint64_t gas_limit =
-      *gas > UINT64_MAX / 1000 ? *gas : *gas * (100 + std::min(options_.gas_margin_percent, 900u)) / 100;
+  const uint128_t with_margin = uint128_t(*gas) * (100 + options_.gas_margin_percent) / 100;
+  const uint64_t gas_limit = with_margin > UINT64_MAX ? UINT64_MAX : uint64_t(with_margin);
   last_gas_limit_ = gas_limit;
   const Amount cost = max_cost(*fees, gas_limit);
   auto balance = watch_balance(cost, out);
