@@ -29,12 +29,14 @@ enum class RpcFailure {
 const char* to_string(RpcFailure f);
 
 struct RpcError {
+  RpcError(RpcFailure k = RpcFailure::malformed, std::string m = {})  // NOLINT: implicit
+      : kind(k), message(std::move(m)) {}
   RpcFailure kind = RpcFailure::malformed;
   std::string message;  // names the endpoint (redacted: Transport::endpoint), the method and the reason
   // rpc_error only: the error object's code, and its "data" when that is hex bytes (what an
   // eth_call or eth_estimateGas reverted with: an ABI-encoded error; adapters/evm/revert.h).
   int64_t code = 0;
-  std::optional<std::vector<uint8_t>> data = std::nullopt;
+  std::optional<std::vector<uint8_t>> data;
 };
 
 template <class T>

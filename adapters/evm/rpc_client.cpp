@@ -1,18 +1,18 @@
 #include "adapters/evm/rpc_client.h"
 
-#include "adapters/evm/rpc_call.h"
+#include "adapters/evm/rpc_json.h"
 
 namespace relay::evm {
 
-using namespace detail;
+using namespace rpc_json;
 
 std::string BlockRef::to_param() const { return number ? quantity(*number) : tag; }
 
 namespace {
 // A method without parameters whose result is one hex quantity.
 RpcResult<uint64_t> quantity_call(Transport& t, uint64_t id, const char* method) {
-  Call c(t, id, method);
-  auto r = c.run(json::array());
+  Call c(t.endpoint(), id, method);
+  auto r = c.run(t, json::array());
   if (!r) return std::unexpected(r.error());
   auto v = parse_quantity(*r);
   if (!v) return c.malformed("result: not a hex quantity below 2^64");
@@ -27,8 +27,8 @@ RpcResult<uint64_t> RpcClient::block_number() {
 }
 
 RpcResult<std::optional<BlockHeader>> RpcClient::block(const BlockRef& ref) {
-  Call c(*transport_, next_id_++, "eth_getBlockByNumber");
-  auto r = c.run(json::array({ref.to_param(), false}));
+  Call c(transport_->endpoint(), next_id_++, "eth_getBlockByNumber");
+  auto r = c.run(*transport_, json::array({ref.to_param(), false}));
   if (!r) return std::unexpected(r.error());
   if (r->is_null()) return std::optional<BlockHeader>{};
   if (!r->is_object()) return c.malformed("result: not a block object");
@@ -49,14 +49,14 @@ RpcResult<std::optional<BlockHeader>> RpcClient::block(const BlockRef& ref) {
 }
 
 RpcResult<std::vector<Log>> RpcClient::logs(const LogFilter& f) {
-  Call c(*transport_, next_id_++, "eth_getLogs");
+  Call c(transport_->endpoint(), next_id_++, "eth_getLogs");
   json topic0 = json::array();
   for (const auto& t : f.topic0) topic0.push_back(t.hex());
   json filter = {{"address", f.address.hex()},
                  {"fromBlock", quantity(f.from_block)},
                  {"toBlock", quantity(f.to_block)}};
   if (!f.topic0.empty()) filter["topics"] = json::array({topic0});
-  auto r = c.run(json::array({filter}));
+  auto r = c.run(*transport_, json::array({filter}));
   if (!r) return std::unexpected(r.error());
   if (!r->is_array()) return c.malformed("result: not an array of logs");
   std::vector<Log> out;
@@ -105,8 +105,8 @@ RpcResult<std::string> RpcClient::call_raw(const std::string& method,
                                            const std::string& params_json) {
   json params = json::parse(params_json, nullptr, false);
   if (params.is_discarded()) return std::unexpected(RpcError{RpcFailure::malformed, "params: not JSON"});
-  Call c(*transport_, next_id_++, method.c_str());
-  auto r = c.run(params);
+  Call c(transport_->endpoint(), next_id_++, method.c_str());
+  auto r = c.run(*transport_, params);
   if (!r) return std::unexpected(r.error());
   return r->dump();
 }

@@ -1,12 +1,14 @@
 // RpcClient's methods for sending transactions (the publisher's): calls, gas, nonces,
 // balances, fees, raw transactions and receipts. Every answer is checked for shape, as the
 // watcher's methods in rpc_client.cpp are.
-#include "adapters/evm/rpc_call.h"
 #include "adapters/evm/rpc_client.h"
+
+#include "adapters/evm/rpc_json.h"
+#include "vault/hex.h"
 
 namespace relay::evm {
 
-using namespace detail;
+using namespace rpc_json;
 
 namespace {
 
@@ -31,8 +33,8 @@ std::optional<std::vector<Amount>> amounts(const json& row) {
 }  // namespace
 
 RpcResult<std::vector<uint8_t>> RpcClient::call(const CallRequest& c, const BlockRef& at) {
-  Call call(*transport_, next_id_++, "eth_call");
-  auto r = call.run(json::array({call_object(c), at.to_param()}));
+  Call call(transport_->endpoint(), next_id_++, "eth_call");
+  auto r = call.run(*transport_, json::array({call_object(c), at.to_param()}));
   if (!r) return std::unexpected(r.error());
   auto data = parse_data(*r);
   if (!data) return call.malformed("result: not hex bytes");
@@ -40,8 +42,8 @@ RpcResult<std::vector<uint8_t>> RpcClient::call(const CallRequest& c, const Bloc
 }
 
 RpcResult<uint64_t> RpcClient::estimate_gas(const CallRequest& c) {
-  Call call(*transport_, next_id_++, "eth_estimateGas");
-  auto r = call.run(json::array({call_object(c), "latest"}));
+  Call call(transport_->endpoint(), next_id_++, "eth_estimateGas");
+  auto r = call.run(*transport_, json::array({call_object(c), "latest"}));
   if (!r) return std::unexpected(r.error());
   auto gas = parse_quantity(*r);
   if (!gas) return call.malformed("result: not a hex quantity below 2^64");
@@ -49,8 +51,8 @@ RpcResult<uint64_t> RpcClient::estimate_gas(const CallRequest& c) {
 }
 
 RpcResult<uint64_t> RpcClient::transaction_count(const Address& account, const BlockRef& at) {
-  Call call(*transport_, next_id_++, "eth_getTransactionCount");
-  auto r = call.run(json::array({account.hex(), at.to_param()}));
+  Call call(transport_->endpoint(), next_id_++, "eth_getTransactionCount");
+  auto r = call.run(*transport_, json::array({account.hex(), at.to_param()}));
   if (!r) return std::unexpected(r.error());
   auto n = parse_quantity(*r);
   if (!n) return call.malformed("result: not a hex quantity below 2^64");
@@ -58,8 +60,8 @@ RpcResult<uint64_t> RpcClient::transaction_count(const Address& account, const B
 }
 
 RpcResult<Amount> RpcClient::balance(const Address& account, const BlockRef& at) {
-  Call call(*transport_, next_id_++, "eth_getBalance");
-  auto r = call.run(json::array({account.hex(), at.to_param()}));
+  Call call(transport_->endpoint(), next_id_++, "eth_getBalance");
+  auto r = call.run(*transport_, json::array({account.hex(), at.to_param()}));
   if (!r) return std::unexpected(r.error());
   auto wei = parse_amount(*r);
   if (!wei) return call.malformed("result: not a hex quantity below 2^128");
@@ -68,8 +70,8 @@ RpcResult<Amount> RpcClient::balance(const Address& account, const BlockRef& at)
 
 RpcResult<FeeHistory> RpcClient::fee_history(uint64_t blocks,
                                              const std::vector<double>& percentiles) {
-  Call call(*transport_, next_id_++, "eth_feeHistory");
-  auto r = call.run(json::array({quantity(blocks), "latest", percentiles}));
+  Call call(transport_->endpoint(), next_id_++, "eth_feeHistory");
+  auto r = call.run(*transport_, json::array({quantity(blocks), "latest", percentiles}));
   if (!r) return std::unexpected(r.error());
   if (!r->is_object()) return call.malformed("result: not an object");
   FeeHistory h;
@@ -98,8 +100,8 @@ RpcResult<FeeHistory> RpcClient::fee_history(uint64_t blocks,
 }
 
 RpcResult<TxHash> RpcClient::send_raw_transaction(std::span<const uint8_t> raw) {
-  Call call(*transport_, next_id_++, "eth_sendRawTransaction");
-  auto r = call.run(json::array({to_hex(raw)}));
+  Call call(transport_->endpoint(), next_id_++, "eth_sendRawTransaction");
+  auto r = call.run(*transport_, json::array({to_hex(raw)}));
   if (!r) return std::unexpected(r.error());
   auto hash = parse_fixed<TxHash>(*r);
   if (!hash) return call.malformed("result: not 32 bytes of hex");
@@ -107,8 +109,8 @@ RpcResult<TxHash> RpcClient::send_raw_transaction(std::span<const uint8_t> raw) 
 }
 
 RpcResult<std::optional<Receipt>> RpcClient::transaction_receipt(const TxHash& tx) {
-  Call call(*transport_, next_id_++, "eth_getTransactionReceipt");
-  auto r = call.run(json::array({tx.hex()}));
+  Call call(transport_->endpoint(), next_id_++, "eth_getTransactionReceipt");
+  auto r = call.run(*transport_, json::array({tx.hex()}));
   if (!r) return std::unexpected(r.error());
   if (r->is_null()) return std::optional<Receipt>{};
   if (!r->is_object()) return call.malformed("result: not a receipt object");

@@ -1,6 +1,5 @@
-// A local anvil for the adapter's tests: node_modules/.bin/anvil (scripts/setup installs it) on
-// a free port of 127.0.0.1, started as a child process and SIGKILLed with the object; ready
-// once eth_chainId answers (polled with a deadline). Test code only.
+// Real nodes for the EVM adapter's tests: a local anvil on a free port of 127.0.0.1 (killed
+// with the object), waited on until it answers, never on a timer. Test code only.
 #pragma once
 
 #include <arpa/inet.h>
@@ -10,6 +9,8 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,40 +33,51 @@ inline int free_port() {
   return ntohs(a.sin_port);
 }
 
-class Anvil {
- public:
-  /// Starts anvil with `args` added; ready() says whether it answered within 15 s (false also
-  /// when anvil is not installed).
-  explicit Anvil(const std::vector<std::string>& args = {}) {
-    std::string bin = RELAY_SOURCE_DIR "/node_modules/.bin/anvil";
-    if (access(bin.c_str(), X_OK) != 0) return;
+inline bool have_anvil_and_node() {
+  return access(RELAY_SOURCE_DIR "/node_modules/.bin/anvil", X_OK) == 0 &&
+         !std::string(RELAY_NODE).empty();
+}
+
+// Polls `ready` (a cheap RPC) until it holds, for at most 15 s.
+template <class F>
+bool wait_until(F ready) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return true;
+}
+
+/// An anvil with the given chain id, answering at `url`; nullptr when it cannot start.
+struct Anvil {
+  std::unique_ptr<relay::testing::Process> process;
+  std::string url;
+
+  static std::unique_ptr<Anvil> start(uint64_t chain_id = 31337) {
+    if (!have_anvil_and_node()) return nullptr;
+    auto a = std::make_unique<Anvil>();
     int port = free_port();
-    url_ = "http://127.0.0.1:" + std::to_string(port);
-    std::vector<std::string> argv{bin, "--host", "127.0.0.1", "--port", std::to_string(port), "--silent"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    process_ = std::make_unique<relay::testing::Process>(argv);
-    RpcClient rpc(make_http_transport(url_));
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (!rpc.chain_id()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        process_.reset();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
+    a->url = "http://127.0.0.1:" + std::to_string(port);
+    // --slots-in-an-epoch 1: anvil's "finalized" block is latest − 2.
+    a->process = std::make_unique<relay::testing::Process>(std::vector<std::string>{
+        RELAY_SOURCE_DIR "/node_modules/.bin/anvil", "--host", "127.0.0.1", "--port",
+        std::to_string(port), "--silent", "--slots-in-an-epoch", "1", "--chain-id",
+        std::to_string(chain_id)});
+    RpcClient rpc(make_http_transport(a->url));
+    if (!wait_until([&] { return bool(rpc.chain_id()); })) return nullptr;
+    return a;
   }
   ~Anvil() {
-    if (process_) process_->kill_and_wait();
+    if (process) process->kill_and_wait();
   }
-  Anvil(const Anvil&) = delete;
-  Anvil& operator=(const Anvil&) = delete;
-
-  bool ready() const { return process_ != nullptr; }
-  const std::string& url() const { return url_; }
-
- private:
-  std::string url_;
-  std::unique_ptr<relay::testing::Process> process_;
+  /// Any call on it: the result, or nullopt when the call failed.
+  std::optional<nlohmann::json> call(const std::string& method, const std::string& params) const {
+    RpcClient rpc(make_http_transport(url));
+    auto r = rpc.call_raw(method, params);
+    if (!r) return std::nullopt;
+    return nlohmann::json::parse(*r);
+  }
 };
 
 }  // namespace relay::evm::testing

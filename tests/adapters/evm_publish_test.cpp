@@ -32,11 +32,10 @@ class EvmPublishTest : public ::testing::Test {
   static inline json chain;  // publish_chain.mjs's output
 
   static void SetUpTestSuite() {
-    if (std::string(RELAY_NODE).empty()) return;
-    anvil = std::make_unique<testing::Anvil>();
-    if (!anvil->ready()) return anvil.reset();
+    anvil = testing::Anvil::start();
+    if (!anvil) return;
     auto r = relay::testing::run_process(
-        {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/publish_chain.mjs", anvil->url()});
+        {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/publish_chain.mjs", anvil->url});
     if (r.exit_code != 0) {
       ADD_FAILURE() << "publish_chain.mjs failed: " << r.err;
       anvil.reset();
@@ -48,7 +47,7 @@ class EvmPublishTest : public ::testing::Test {
 
   void SetUp() override {
     if (!anvil) GTEST_SKIP() << "anvil or node missing (scripts/setup installs them), or anvil did not start";
-    rpc = std::make_unique<RpcClient>(make_http_transport(anvil->url()));
+    rpc = std::make_unique<RpcClient>(make_http_transport(anvil->url));
     config.name = "alpha";
     config.chain_id = ChainId{31337};
     config.kind = "evm";

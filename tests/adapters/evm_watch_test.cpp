@@ -5,13 +5,18 @@
 // blocks without enough confirmations, reads the "finalized" tag, alarms on anvil_reorg below
 // finality, and that `relayctl watch --json-lines` piped into `relayctl replay` gives the
 // balances the transactions made.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adapters/evm/watcher.h"
-#include "tests/adapters/anvil.h"
 #include "tests/support/relayctl.h"
 #include "tests/support/subprocess.h"
 #include "vault/genesis.h"
@@ -20,8 +25,20 @@ namespace relay::evm {
 namespace {
 
 using json = nlohmann::json;
+using relay::testing::Process;
 using relay::testing::TempDir;
-using testing::free_port;
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
 
 std::string padded(const std::string& address) { return "0x" + std::string(24, '0') + address.substr(2); }
 
@@ -29,18 +46,30 @@ std::string padded(const std::string& address) { return "0x" + std::string(24, '
 // is most of the time). Blocks 1..8 hold the setup; tests that mine or reorg run last.
 class EvmWatchTest : public ::testing::Test {
  protected:
-  static inline std::unique_ptr<testing::Anvil> anvil;
+  static inline std::unique_ptr<Process> anvil;
   static inline std::string url;
   static inline json chain;  // the helper's output
   static inline std::unique_ptr<TempDir> dir;
   static inline std::string genesis_path, tag_genesis_path;
 
   static void SetUpTestSuite() {
-    if (std::string(RELAY_NODE).empty()) return;
+    std::string anvil_bin = RELAY_SOURCE_DIR "/node_modules/.bin/anvil";
+    if (access(anvil_bin.c_str(), X_OK) != 0 || std::string(RELAY_NODE).empty()) return;
+    int port = free_port();
+    url = "http://127.0.0.1:" + std::to_string(port);
     // --slots-in-an-epoch 1: anvil's "finalized" block is latest − 2.
-    anvil = std::make_unique<testing::Anvil>(std::vector<std::string>{"--slots-in-an-epoch", "1"});
-    if (!anvil->ready()) return anvil.reset();
-    url = anvil->url();
+    anvil = std::make_unique<Process>(std::vector<std::string>{
+        anvil_bin, "--host", "127.0.0.1", "--port", std::to_string(port), "--silent",
+        "--slots-in-an-epoch", "1"});
+    RpcClient rpc(make_http_transport(url));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!rpc.chain_id()) {  // wait for the RPC port to answer
+      if (std::chrono::steady_clock::now() > deadline) {
+        anvil.reset();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
     auto r = relay::testing::run_process(
         {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/evm_chain.mjs", url});
     if (r.exit_code != 0) {
@@ -54,7 +83,8 @@ class EvmWatchTest : public ::testing::Test {
     tag_genesis_path = write_genesis("tag_genesis.json", R"({"tag": "finalized"})");
   }
   static void TearDownTestSuite() {
-    anvil.reset();  // SIGKILLs it
+    if (anvil) anvil->kill_and_wait();
+    anvil.reset();
     dir.reset();
   }
   static std::string write_genesis(const std::string& name, const std::string& finality) {
