@@ -3,7 +3,6 @@
 #include "adapters/evm/revert.h"
 #include "adapters/evm/transaction.h"
 #include "adapters/evm/vault_abi.h"
-#include "proofs/commitment_decode.h"
 
 namespace relay::evm {
 
@@ -59,10 +58,19 @@ Result<void> Publisher::submit(PublishRequest request) {
     if (request.signatures[i].size() != 65)
       return fail(where + "signatures[" + std::to_string(i) + "] is " +
                   std::to_string(request.signatures[i].size()) + " bytes, not 65");
-  auto c = decode_commitment(request.commitment);
-  if (!c) return fail(where + "commitment: " + c.error().message);
-  if (c->epoch != request.epoch)
-    return fail(where + "the commitment is epoch " + std::to_string(c->epoch) + "'s");
+  // The vault checks the rest; the epoch must be the commitment's own, since isCommitted and
+  // the reports go by it. Every commitment starts with the words networkId and epoch (uint64).
+  const auto& c = request.commitment;
+  if (c.size() < 64)
+    return fail(where + "commitment: " + std::to_string(c.size()) +
+                " bytes, shorter than its first two words (network id, epoch)");
+  uint64_t epoch = 0;
+  for (size_t i = 32; i < 64; ++i) {
+    if (i < 56 && c[i] != 0) return fail(where + "commitment: its epoch word is not a uint64");
+    if (i >= 56) epoch = epoch << 8 | c[i];
+  }
+  if (epoch != request.epoch)
+    return fail(where + "the commitment is epoch " + std::to_string(epoch) + "'s");
   if (jobs_.contains(request.epoch)) return {};
   Job job;
   job.calldata = encode_commit_epoch(request.commitment, request.signatures);

@@ -103,9 +103,11 @@ class Publisher {
   Publisher(const ChainConfig& chain, PublisherKey key, RpcClient& rpc,
             PublisherOptions options = {});
 
-  /// Queues a request. Refused (error naming the field): signatures not 65 bytes or none, a
-  /// commitment that is not a canonical encoding, or whose epoch is not `epoch`. A request for
-  /// an epoch already queued is ignored (the node re-sends; the first one stays).
+  /// Queues a request. Refused (error naming the field): no signatures, one not 65 bytes, a
+  /// commitment shorter than two words or whose epoch (its second word, docs/proofs.md "Epoch
+  /// commitment") is not `epoch`. The rest is the vault's to check (the dry run names what it
+  /// refuses). A request for an epoch already queued is ignored (the node re-sends; the first
+  /// one stays).
   Result<void> submit(PublishRequest request);
 
   /// One bounded piece of work at wall-clock time `now` (see the file comment).

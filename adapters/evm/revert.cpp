@@ -9,7 +9,7 @@
 namespace relay::evm {
 
 const std::vector<std::string_view>& vault_error_declarations() {
-  // deploy/contracts/RelayVault.sol, "Errors" (tests/adapters/revert_test.cpp compares).
+  // deploy/contracts/RelayVault.sol's errors (tests/adapters/vault_abi_test.cpp compares).
   static const std::vector<std::string_view> kDeclarations = {
       "ValidatorListMismatch(uint256 validators, uint256 weights)",
       "InvalidValidator(uint256 index, address validator)",
@@ -18,6 +18,9 @@ const std::vector<std::string_view>& vault_error_declarations() {
       "InvalidQuorum(uint64 quorum, uint256 totalWeight)",
       "InvalidChainIndex(uint32 chainIndex, uint32 chainCount)",
       "WrongChainId(uint256 chainId, uint64 expected)",
+      "DuplicateToken(uint256 index, address token)",
+      "InvalidDecimals(uint256 index, uint8 decimals, uint8 assetDecimals)",
+      "TokenDecimalsMismatch(uint256 index, address token, uint8 decimals, uint8 tokenDecimals)",
       "WrongNetwork(bytes32 networkId)",
       "MalformedCommitment()",
       "SignatureLength(uint256 index, uint256 length)",
@@ -28,18 +31,22 @@ const std::vector<std::string_view>& vault_error_declarations() {
       "DuplicateSigner(uint256 index, address signer)",
       "SignersNotAscending(uint256 index, address signer)",
       "InsufficientWeight(uint256 weight, uint64 quorum)",
-      "StaleEpoch(uint64 epoch, uint64 lastEpoch)",
-      "WrongPrevious(bytes32 previous, bytes32 expected)",
       "EpochAlreadyCommitted(uint64 epoch)",
       "ZeroAmount()",
+      "ZeroAccount()",
       "NativeTokenNotAllowed()",
+      "UnknownToken(address token)",
+      "InexactAmount(address token, uint256 amount, uint256 unit)",
+      "CustodyCap(address token, uint256 custody, uint256 cap)",
       "NotAContract(address token)",
       "TransferFailed(address token, address to, uint256 amount)",
       "ZeroRecipient()",
+      "RecipientIsVault()",
       "InvalidAsset()",
       "UnknownEpoch(uint64 epoch)",
       "BadProof()",
       "AlreadyClaimed(bytes32 id)",
+      "NotRecipient(address caller, address recipient)",
       "Reentrancy()",
   };
   return kDeclarations;

@@ -14,8 +14,8 @@
 namespace relay::evm {
 
 /// The vault's error declarations, as written in Solidity without "error " and ";"
-/// ("InsufficientWeight(uint256 weight, uint64 quorum)"); tests check the contract declares
-/// no other.
+/// ("InsufficientWeight(uint256 weight, uint64 quorum)"); a test checks they are exactly the
+/// contract's.
 const std::vector<std::string_view>& vault_error_declarations();
 
 /// "Name(arg=value, …)" for data that is a known error with well-formed arguments;

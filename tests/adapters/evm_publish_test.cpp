@@ -4,75 +4,26 @@
 // anvil checks every signature. The publisher is stepped with made-up wall-clock times, so
 // "60 s later" takes no time; blocks are mined on demand (anvil_mine, automine off) where a
 // test needs a transaction to wait.
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
-#include "adapters/evm/publisher.h"
-#include "adapters/evm/vault_abi.h"
-#include "tests/adapters/anvil.h"
-#include "tests/support/subprocess.h"
-#include "vault/hex.h"
+#include "tests/adapters/publish_fixture.h"
 
 namespace relay::evm {
 namespace {
 
-using json = nlohmann::json;
-using namespace std::chrono_literals;
-
-const WallClock::time_point T0 = WallClock::time_point(std::chrono::seconds(1'800'000'000));
+using namespace testing;
 
 // One anvil and deployment per test (CTest runs each test in its own process).
-class EvmPublishTest : public ::testing::Test {
+class EvmPublishTest : public PublishFixture {
  protected:
-  static inline std::unique_ptr<testing::Anvil> anvil;
-  static inline json chain;  // publish_chain.mjs's output
-
-  static void SetUpTestSuite() {
-    anvil = testing::Anvil::start();
-    if (!anvil) return;
-    auto r = relay::testing::run_process(
-        {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/publish_chain.mjs", anvil->url});
-    if (r.exit_code != 0) {
-      ADD_FAILURE() << "publish_chain.mjs failed: " << r.err;
-      anvil.reset();
-      return;
-    }
-    chain = json::parse(r.out);
-  }
-  static void TearDownTestSuite() { anvil.reset(); }
-
+  static inline PublishChain shared;
+  static void SetUpTestSuite() { shared = PublishChain::start("test"); }
+  static void TearDownTestSuite() { shared = {}; }
   void SetUp() override {
-    if (!anvil) GTEST_SKIP() << "anvil or node missing (scripts/setup installs them), or anvil did not start";
-    rpc = std::make_unique<RpcClient>(make_http_transport(anvil->url));
-    config.name = "alpha";
-    config.chain_id = ChainId{31337};
-    config.kind = "evm";
-    config.vault = *Address::from_hex(chain["vault"].get<std::string>());
-    config.finality = {};  // instant unless a test says otherwise
+    if (!shared.anvil) GTEST_SKIP() << "anvil or node missing (scripts/setup installs them), or anvil did not start";
+    connect(shared);
   }
 
-  json call(const std::string& method, const json& params) {
-    auto r = rpc->call_raw(method, params.dump());
-    EXPECT_TRUE(r) << method << ": " << r.error().message;
-    return r ? json::parse(*r) : json();
-  }
-  static std::string quantity(uint64_t n) {
-    char buf[24];
-    snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(n));
-    return buf;
-  }
-  static uint64_t number(const json& q) { return std::stoull(q.get<std::string>().substr(2), nullptr, 16); }
-
-  // A fresh publisher key holding `wei` on the chain.
-  PublisherKey funded(const std::string& wei_hex) {
-    auto key = make_validator_key(*generate_secret_key());
-    call("anvil_setBalance", {key->address.hex(), wei_hex});
-    return *key;
-  }
   // A canonical commitment (the first vector of tests/vectors/commitment_vectors.json) with
   // its epoch word set to `epoch`, and one 65-byte signature (the test vault checks none).
   static PublishRequest request(uint64_t epoch, uint64_t not_before = 0) {
@@ -81,22 +32,6 @@ class EvmPublishTest : public ::testing::Test {
     std::vector<uint8_t> c = *from_hex(v["cases"][0]["encoding"].get<std::string>());
     for (int i = 0; i < 8; ++i) c[63 - i] = uint8_t(epoch >> (8 * i));
     return {epoch, c, {std::vector<uint8_t>(65, 0x1b)}, not_before};
-  }
-  bool committed(uint64_t epoch) {
-    auto r = call("eth_call", {{{"to", chain["vault"]}, {"data", to_hex(encode_is_committed(epoch))}}, "latest"});
-    return r.is_string() && number(r) == 1;
-  }
-  uint64_t nonce(const Address& a, const char* tag = "pending") {
-    return number(call("eth_getTransactionCount", {a.hex(), tag}));
-  }
-  // Whether anvil (automine on: it mines each transaction as it comes) has mined `tx` within 10 s.
-  bool wait_mined(const TxHash& tx) {
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (call("eth_getTransactionReceipt", {tx.hex()}).is_null()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(10ms);
-    }
-    return true;
   }
   // refuse(epoch, true) from anvil's first account, with a tip that puts it first in a block.
   TxHash refuse(uint64_t epoch) {
@@ -108,8 +43,6 @@ class EvmPublishTest : public ::testing::Test {
                                            {"maxFeePerGas", quantity(200'000'000'000)}}});
     return *TxHash::from_hex(h.get<std::string>());
   }
-  std::unique_ptr<RpcClient> rpc;
-  ChainConfig config;
 };
 
 TEST_F(EvmPublishTest, CommitsTheEpochFollowsItToFinalityAndASecondPublisherSendsNothing) {

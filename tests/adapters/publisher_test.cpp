@@ -167,7 +167,10 @@ TEST_F(PublisherTest, RefusesMalformedRequestsNamingTheField) {
             std::string::npos);
   EXPECT_NE(bad([](auto& r) { r.signatures.push_back(std::vector<uint8_t>(64)); }).find("signatures[1] is 64 bytes, not 65"),
             std::string::npos);
-  EXPECT_NE(bad([](auto& r) { r.commitment.resize(100); }).find("commitment: "), std::string::npos);
+  EXPECT_NE(bad([](auto& r) { r.commitment.resize(40); }).find("commitment: 40 bytes, shorter than its first two words"),
+            std::string::npos);
+  EXPECT_NE(bad([](auto& r) { r.commitment[40] = 1; }).find("commitment: its epoch word is not a uint64"),
+            std::string::npos);
   EXPECT_NE(bad([](auto& r) { r.epoch = 8; }).find("the commitment is epoch 7's"), std::string::npos);
   EXPECT_EQ(p.queued(), 0u);
   ASSERT_TRUE(p.submit(request(7)));
