@@ -4,9 +4,10 @@
 //
 // Driven by the adapter's loop: submit() queues a request, and each step(now) does one bounded
 // piece of work — at most one epoch's next move, a handful of RPC calls each bounded by the
-// RpcClient's transport timeouts — and returns what happened as reports (the protocol's
-// PublishReport outcomes) and alarms. It never sleeps and never reads a clock: `now` is the
-// caller's wall-clock time, so tests step through minutes without waiting.
+// RpcClient's transport timeouts, stopping at the first that fails — and returns what happened
+// as reports (the protocol's PublishReport outcomes) and alarms. It never sleeps and never
+// reads a clock: `now` is the caller's wall-clock time, so tests step through minutes without
+// waiting.
 //
 // Per request: wait for not_before; if the vault already holds the epoch (isCommitted), report
 // ALREADY_COMMITTED and send nothing; dry-run commitEpoch with eth_call (a revert is FAILED,
