@@ -6,15 +6,7 @@
 
 namespace relay::evm {
 
-const char* to_string(PublishOutcome o) {
-  switch (o) {
-    case PublishOutcome::sent: return "SENT";
-    case PublishOutcome::committed: return "COMMITTED";
-    case PublishOutcome::already_committed: return "ALREADY_COMMITTED";
-    case PublishOutcome::failed: return "FAILED";
-  }
-  return "?";
-}
+using Outcome = msg::PublishReport::Outcome;
 
 namespace {
 
@@ -50,14 +42,10 @@ Publisher::Publisher(const ChainConfig& chain, PublisherKey key, RpcClient& rpc,
                      PublisherOptions options)
     : chain_(chain), key_(std::move(key)), rpc_(rpc), options_(options) {}
 
-Result<void> Publisher::submit(PublishRequest request) {
+Result<void> Publisher::submit(msg::PublishRequest request) {
   const std::string where = chain_.name + ": publish request for epoch " +
                             std::to_string(request.epoch) + ": ";
   if (request.signatures.empty()) return fail(where + "no signatures");
-  for (size_t i = 0; i < request.signatures.size(); ++i)
-    if (request.signatures[i].size() != 65)
-      return fail(where + "signatures[" + std::to_string(i) + "] is " +
-                  std::to_string(request.signatures[i].size()) + " bytes, not 65");
   // The vault checks the rest; the epoch must be the commitment's own, since isCommitted and
   // the reports go by it. Every commitment starts with the words networkId and epoch (uint64).
   const auto& c = request.commitment;
@@ -73,7 +61,9 @@ Result<void> Publisher::submit(PublishRequest request) {
     return fail(where + "the commitment is epoch " + std::to_string(epoch) + "'s");
   if (jobs_.contains(request.epoch)) return {};
   Job job;
-  job.calldata = encode_commit_epoch(request.commitment, request.signatures);
+  std::vector<std::vector<uint8_t>> signatures;
+  for (const auto& sig : request.signatures) signatures.emplace_back(sig.begin(), sig.end());
+  job.calldata = encode_commit_epoch(request.commitment, signatures);
   job.request = std::move(request);
   jobs_.emplace(job.request.epoch, std::move(job));
   return {};
@@ -135,7 +125,7 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
   auto committed = is_committed(epoch, out);
   if (!committed) return;
   if (*committed) {
-    finish(epoch, {epoch, PublishOutcome::already_committed, {}, 0,
+    finish(epoch, {epoch, Outcome::already_committed, {}, 0,
                    "the vault holds epoch " + std::to_string(epoch) + " already: nothing sent"},
            out);
     return;
@@ -144,12 +134,12 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
   // Whatever would refuse the certificate (or find the epoch committed) shows here, for free.
   auto refused = [&](const RpcError& e, const char* how) {
     if (revert_name(e.data.value_or(std::vector<uint8_t>{})) == "EpochAlreadyCommitted")
-      finish(epoch, {epoch, PublishOutcome::already_committed, {}, 0,
+      finish(epoch, {epoch, Outcome::already_committed, {}, 0,
                      std::string("commitEpoch would revert (") + how + "): " + revert_message(e) +
                          ": committed meanwhile; nothing sent"},
              out);
     else
-      finish(epoch, {epoch, PublishOutcome::failed, {}, 0,
+      finish(epoch, {epoch, Outcome::failed, {}, 0,
                      std::string("commitEpoch would revert (") + how + "): " + revert_message(e) +
                          "; nothing sent"},
              out);
@@ -189,7 +179,7 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
   auto balance = watch_balance(cost, out);
   if (!balance) return;
   if (*balance < cost) {
-    finish(epoch, {epoch, PublishOutcome::failed, {}, 0,
+    finish(epoch, {epoch, Outcome::failed, {}, 0,
                    "insufficient funds: " + key_.address.hex() + " holds " + wei(*balance) +
                        ", the transaction may cost up to " + wei(cost) + " (" +
                        std::to_string(gas_limit) + " gas at " + wei(fees->max_fee_per_gas) +
@@ -201,7 +191,7 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
                         fees->max_fee_per_gas, gas_limit, chain_.vault, Amount(), job.calldata};
   auto signed_tx = sign_transaction(tx, key_.secret, secp_);
   if (!signed_tx) {
-    finish(epoch, {epoch, PublishOutcome::failed, {}, 0, "signing: " + signed_tx.error().message}, out);
+    finish(epoch, {epoch, Outcome::failed, {}, 0, "signing: " + signed_tx.error().message}, out);
     return;
   }
   auto sent = rpc_.send_raw_transaction(signed_tx->raw);
@@ -209,7 +199,7 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
   if (!sent) {
     const RpcError& e = sent.error();
     if (contains(e.message, "insufficient funds")) {
-      finish(epoch, {epoch, PublishOutcome::failed, {}, 0,
+      finish(epoch, {epoch, Outcome::failed, {}, 0,
                      "insufficient funds (the node says: " + e.message + "): fund " +
                          key_.address.hex()},
              out);
@@ -232,7 +222,7 @@ void Publisher::start(Job& job, WallClock::time_point now, PublisherOutput& out)
   job.tx = InFlight{nonce, *fees, gas_limit, {signed_tx->hash}, now, std::nullopt};
   active_ = epoch;
   alarm(nonce_alarm_, "nonce", false, chain_.name + ": nonces follow again", out);
-  out.reports.push_back({epoch, PublishOutcome::sent, signed_tx->hash, 0,
+  out.reports.push_back({epoch, Outcome::sent, signed_tx->hash, 0,
                          "commitEpoch sent: nonce " + std::to_string(nonce) + ", gas limit " +
                              std::to_string(gas_limit) + ", " + fees_text(*fees) + note});
 }
@@ -273,7 +263,7 @@ void Publisher::follow(Job& job, WallClock::time_point now, PublisherOutput& out
   if (!committed) return;
   if (*committed) {
     orphan_ = Orphan{tx.nonce, tx.fees};
-    finish(epoch, {epoch, PublishOutcome::already_committed, tx.sent.back(), 0,
+    finish(epoch, {epoch, Outcome::already_committed, tx.sent.back(), 0,
                    "another transaction committed epoch " + std::to_string(epoch) +
                        " first; ours (nonce " + std::to_string(tx.nonce) +
                        ") is left unmined and its nonce goes to the next publication"},
@@ -304,7 +294,7 @@ void Publisher::replace(Job& job, WallClock::time_point now, PublisherOutput& ou
                        fees->max_fee_per_gas, tx.gas_limit, chain_.vault, Amount(), job.calldata};
   auto signed_tx = sign_transaction(t, key_.secret, secp_);
   if (!signed_tx) {
-    finish(epoch, {epoch, PublishOutcome::failed, {}, 0, "signing: " + signed_tx.error().message}, out);
+    finish(epoch, {epoch, Outcome::failed, {}, 0, "signing: " + signed_tx.error().message}, out);
     return;
   }
   auto sent = rpc_.send_raw_transaction(signed_tx->raw);
@@ -319,7 +309,7 @@ void Publisher::replace(Job& job, WallClock::time_point now, PublisherOutput& ou
   tx.sent.push_back(signed_tx->hash);
   tx.fees = *fees;
   tx.last_sent = now;
-  out.reports.push_back({epoch, PublishOutcome::sent, signed_tx->hash, 0,
+  out.reports.push_back({epoch, Outcome::sent, signed_tx->hash, 0,
                          "replaces " + replaced.hex() + " (nonce " + std::to_string(tx.nonce) +
                              ", not in a block after " + std::to_string(waited.count()) +
                              " s): " + fees_text(*fees)});
@@ -332,7 +322,7 @@ void Publisher::settle(Job& job, const Receipt& r, PublisherOutput& out) {
     auto committed = is_committed(epoch, out);
     if (!committed) return;
     if (*committed) {
-      finish(epoch, {epoch, PublishOutcome::already_committed, r.tx_hash, r.block_number,
+      finish(epoch, {epoch, Outcome::already_committed, r.tx_hash, r.block_number,
                      at + " reverted: another transaction committed the epoch first"},
              out);
       return;
@@ -344,14 +334,14 @@ void Publisher::settle(Job& job, const Receipt& r, PublisherOutput& out) {
                           ? revert_message(replay.error())
                           : "no reason given (gas used " + std::to_string(r.gas_used) + " of " +
                                 std::to_string(job.tx->gas_limit) + ")";
-    finish(epoch, {epoch, PublishOutcome::failed, r.tx_hash, r.block_number, at + " reverted: " + why}, out);
+    finish(epoch, {epoch, Outcome::failed, r.tx_hash, r.block_number, at + " reverted: " + why}, out);
     return;
   }
   job.tx->included = r;
   auto done = is_final(r, out);
   if (!done) return;
   if (*done)
-    finish(epoch, {epoch, PublishOutcome::committed, r.tx_hash, r.block_number,
+    finish(epoch, {epoch, Outcome::committed, r.tx_hash, r.block_number,
                    "epoch " + std::to_string(epoch) + " committed by " + at + " (final)"},
            out);
 }
@@ -425,7 +415,7 @@ std::optional<Amount> Publisher::watch_balance(Amount one_tx, PublisherOutput& o
   return *b;
 }
 
-void Publisher::finish(uint64_t epoch, PublishReport report, PublisherOutput& out) {
+void Publisher::finish(uint64_t epoch, msg::PublishReport report, PublisherOutput& out) {
   out.reports.push_back(std::move(report));
   jobs_.erase(epoch);
   if (active_ == epoch) active_.reset();

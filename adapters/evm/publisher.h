@@ -36,50 +36,25 @@
 #include "proofs/secp256k1.h"
 #include "vault/genesis.h"
 #include "vault/result.h"
+#include "wire/messages.h"
 
 namespace relay::evm {
 
 using WallClock = std::chrono::system_clock;
 
-/// A certificate to commit: the protocol's PublishRequest (proto/relay.proto) as plain values.
-struct PublishRequest {
-  uint64_t epoch = 0;
-  std::vector<uint8_t> commitment;               // canonical encoding (docs/proofs.md)
-  std::vector<std::vector<uint8_t>> signatures;  // 65 bytes each, as the vault takes them
-  uint64_t not_before = 0;                       // wall-clock unix seconds; 0: now
-};
-
-/// PublishReport's outcomes (proto/relay.proto).
-enum class PublishOutcome {
-  sent,               // a transaction is in flight (tx_hash): first send or a replacement
-  committed,          // our transaction is in a final block (tx_hash, block)
-  already_committed,  // the vault holds the epoch already, whoever sent it: nothing more sent
-  failed,             // given up (message: the revert, the funds); the request is dropped
-};
-const char* to_string(PublishOutcome o);
-
-struct PublishReport {
-  uint64_t epoch = 0;
-  PublishOutcome outcome = PublishOutcome::failed;
-  std::optional<TxHash> tx_hash;
-  uint64_t block = 0;  // committed: the inclusion block
-  std::string message;
-};
-
-/// The protocol's AdapterAlarm kinds the publisher raises: "rpc" (a call failed; retried),
-/// "low_balance" (fewer than low_balance_transactions transactions' worth of fees left),
-/// "fee_cap" (a transaction needs a replacement the fee cap forbids), "nonce" (our nonce was
-/// used by a transaction we did not send: is the key used elsewhere?). Each is raised once and
-/// cleared (cleared = true) when the condition ends.
-struct PublisherAlarm {
-  std::string kind;
-  std::string message;
-  bool cleared = false;
-};
-
+/// What a step did: reports (the protocol's PublishReport, proto/relay.proto) and alarms (its
+/// AdapterAlarm), for the adapter to send the node as they are. Alarm kinds the publisher
+/// raises: "rpc" (a call failed; retried), "low_balance" (fewer than low_balance_transactions
+/// transactions' worth of fees left), "fee_cap" (a transaction needs a replacement the fee cap
+/// forbids), "nonce" (our nonce was used by a transaction we did not send: is the key used
+/// elsewhere?). Each is raised once and cleared (cleared = true) when the condition ends.
+/// Outcomes: SENT (a transaction is in flight: first send or a replacement, tx_hash),
+/// COMMITTED (ours is in a final block: tx_hash, block), ALREADY_COMMITTED (the vault holds the
+/// epoch, whoever sent it: nothing more sent), FAILED (given up, the message says why: the
+/// revert, the funds; the request is dropped).
 struct PublisherOutput {
-  std::vector<PublishReport> reports;
-  std::vector<PublisherAlarm> alarms;
+  std::vector<msg::PublishReport> reports;
+  std::vector<msg::AdapterAlarm> alarms;
 };
 
 struct PublisherOptions {
@@ -104,12 +79,12 @@ class Publisher {
   Publisher(const ChainConfig& chain, PublisherKey key, RpcClient& rpc,
             PublisherOptions options = {});
 
-  /// Queues a request. Refused (error naming the field): no signatures, one not 65 bytes, a
-  /// commitment shorter than two words or whose epoch (its second word, docs/proofs.md "Epoch
+  /// Queues a request (wire/messages.h's, as the node sent it). Refused (error naming the
+  /// field): no signatures, a commitment shorter than two words or whose epoch (its second word, docs/proofs.md "Epoch
   /// commitment") is not `epoch`. The rest is the vault's to check (the dry run names what it
   /// refuses). A request for an epoch already queued is ignored (the node re-sends; the first
   /// one stays).
-  Result<void> submit(PublishRequest request);
+  Result<void> submit(msg::PublishRequest request);
 
   /// One bounded piece of work at wall-clock time `now` (see the file comment).
   PublisherOutput step(WallClock::time_point now);
@@ -129,7 +104,7 @@ class Publisher {
     std::optional<Receipt> included;  // ours, waiting for finality
   };
   struct Job {
-    PublishRequest request;
+    msg::PublishRequest request;
     std::vector<uint8_t> calldata;  // commitEpoch(commitment, signatures)
     WallClock::time_point retry_at;
     std::optional<InFlight> tx;
@@ -157,7 +132,7 @@ class Publisher {
   /// `one_tx` wei; returns the balance.
   std::optional<Amount> watch_balance(Amount one_tx, PublisherOutput& out);
 
-  void finish(uint64_t epoch, PublishReport report, PublisherOutput& out);
+  void finish(uint64_t epoch, msg::PublishReport report, PublisherOutput& out);
   void rpc_failed(const RpcError& e, PublisherOutput& out);
   void alarm(bool& raised, const char* kind, bool on, const std::string& message,
              PublisherOutput& out);

@@ -24,14 +24,8 @@ class EvmPublishTest : public PublishFixture {
     connect(shared);
   }
 
-  // A canonical commitment (the first vector of tests/vectors/commitment_vectors.json) with
-  // its epoch word set to `epoch`, and one 65-byte signature (the test vault checks none).
-  static PublishRequest request(uint64_t epoch, uint64_t not_before = 0) {
-    std::ifstream in(RELAY_SOURCE_DIR "/tests/vectors/commitment_vectors.json");
-    auto v = json::parse(in);
-    std::vector<uint8_t> c = *from_hex(v["cases"][0]["encoding"].get<std::string>());
-    for (int i = 0; i < 8; ++i) c[63 - i] = uint8_t(epoch >> (8 * i));
-    return {epoch, c, {std::vector<uint8_t>(65, 0x1b)}, not_before};
+  static msg::PublishRequest request(uint64_t epoch, uint64_t not_before = 0) {
+    return test_request(epoch, not_before);
   }
   // refuse(epoch, true) from anvil's first account, with a tip that puts it first in a block.
   TxHash refuse(uint64_t epoch) {
@@ -52,8 +46,8 @@ TEST_F(EvmPublishTest, CommitsTheEpochFollowsItToFinalityAndASecondPublisherSend
   ASSERT_TRUE(p.submit(request(7)));
   auto out = p.step(T0);
   ASSERT_EQ(out.reports.size(), 1u);
-  const PublishReport sent = out.reports[0];
-  EXPECT_EQ(sent.outcome, PublishOutcome::sent) << sent.message;
+  const msg::PublishReport sent = out.reports[0];
+  EXPECT_EQ(sent.outcome, Outcome::sent) << sent.message;
   ASSERT_TRUE(sent.tx_hash);
   EXPECT_TRUE(out.alarms.empty()) << out.alarms[0].message;
   // Anvil mines it (automine) and checked the signature: the sender is the key's.
@@ -69,7 +63,7 @@ TEST_F(EvmPublishTest, CommitsTheEpochFollowsItToFinalityAndASecondPublisherSend
   call("anvil_mine", {"0x2"});
   out = p.step(T0 + 2s);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::committed) << out.reports[0].message;
   EXPECT_EQ(out.reports[0].tx_hash, sent.tx_hash);
   EXPECT_EQ(out.reports[0].block, block);
   EXPECT_EQ(p.queued(), 0u);
@@ -80,7 +74,7 @@ TEST_F(EvmPublishTest, CommitsTheEpochFollowsItToFinalityAndASecondPublisherSend
   ASSERT_TRUE(q.submit(request(7)));
   out = q.step(T0 + 30s);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::already_committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::already_committed) << out.reports[0].message;
   EXPECT_FALSE(out.reports[0].tx_hash);
   EXPECT_EQ(nonce(other.address), 0u);
   EXPECT_EQ(q.queued(), 0u);
@@ -95,7 +89,7 @@ TEST_F(EvmPublishTest, WaitsForNotBeforeThenReplacesAStuckTransactionWithBumpedF
   EXPECT_EQ(nonce(key.address), 0u);
   auto out = p.step(T0 + 30s);
   ASSERT_EQ(out.reports.size(), 1u);
-  ASSERT_EQ(out.reports[0].outcome, PublishOutcome::sent) << out.reports[0].message;
+  ASSERT_EQ(out.reports[0].outcome, Outcome::sent) << out.reports[0].message;
   TxHash first = *out.reports[0].tx_hash;
   json tx1 = call("eth_getTransactionByHash", {first.hex()});
   ASSERT_TRUE(tx1.is_object());
@@ -104,7 +98,7 @@ TEST_F(EvmPublishTest, WaitsForNotBeforeThenReplacesAStuckTransactionWithBumpedF
   EXPECT_TRUE(p.step(T0 + 60s).reports.empty());  // 30 s in the pool: keep waiting
   out = p.step(T0 + 91s);                          // 61 s: replaced
   ASSERT_EQ(out.reports.size(), 1u);
-  ASSERT_EQ(out.reports[0].outcome, PublishOutcome::sent) << out.reports[0].message;
+  ASSERT_EQ(out.reports[0].outcome, Outcome::sent) << out.reports[0].message;
   TxHash second = *out.reports[0].tx_hash;
   EXPECT_NE(second, first);
   EXPECT_NE(out.reports[0].message.find("replaces " + first.hex()), std::string::npos);
@@ -117,7 +111,7 @@ TEST_F(EvmPublishTest, WaitsForNotBeforeThenReplacesAStuckTransactionWithBumpedF
   out = p.step(T0 + 92s);
   call("evm_setAutomine", {true});
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::committed) << out.reports[0].message;
   EXPECT_EQ(out.reports[0].tx_hash, second);  // the replacement is the one mined
   EXPECT_TRUE(call("eth_getTransactionReceipt", {first.hex()}).is_null());
   EXPECT_TRUE(committed(8));
@@ -131,7 +125,7 @@ TEST_F(EvmPublishTest, ARevertingCertificateIsFailedNamedAndNothingIsSent) {
   ASSERT_TRUE(p.submit(request(9)));
   auto out = p.step(T0);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::failed);
+  EXPECT_EQ(out.reports[0].outcome, Outcome::failed);
   EXPECT_NE(out.reports[0].message.find("InsufficientWeight(weight=1, quorum=99)"), std::string::npos)
       << out.reports[0].message;
   EXPECT_NE(out.reports[0].message.find("nothing sent"), std::string::npos);
@@ -148,32 +142,32 @@ TEST_F(EvmPublishTest, ARaceLostIsAlreadyCommittedAndARevertedReceiptIsFailedWit
   // Both pass the dry run (nothing mined yet) and send; one block holds both, one reverts.
   ASSERT_TRUE(pa.submit(request(10)));
   ASSERT_TRUE(pb.submit(request(10)));
-  ASSERT_EQ(pa.step(T0).reports.at(0).outcome, PublishOutcome::sent);
+  ASSERT_EQ(pa.step(T0).reports.at(0).outcome, Outcome::sent);
   auto sb = pb.step(T0).reports.at(0);
-  ASSERT_EQ(sb.outcome, PublishOutcome::sent) << sb.message;
+  ASSERT_EQ(sb.outcome, Outcome::sent) << sb.message;
   call("evm_mine", json::array());
   auto ra = pa.step(T0 + 1s), rb = pb.step(T0 + 1s);
   ASSERT_EQ(ra.reports.size(), 1u);
   ASSERT_EQ(rb.reports.size(), 1u);
-  std::multiset<PublishOutcome> outcomes{ra.reports[0].outcome, rb.reports[0].outcome};
-  EXPECT_EQ(outcomes, (std::multiset<PublishOutcome>{PublishOutcome::committed,
-                                                     PublishOutcome::already_committed}))
+  std::multiset<Outcome> outcomes{ra.reports[0].outcome, rb.reports[0].outcome};
+  EXPECT_EQ(outcomes, (std::multiset<Outcome>{Outcome::committed,
+                                                     Outcome::already_committed}))
       << ra.reports[0].message << " / " << rb.reports[0].message;
-  const PublishReport& lost =
-      ra.reports[0].outcome == PublishOutcome::already_committed ? ra.reports[0] : rb.reports[0];
+  const msg::PublishReport& lost =
+      ra.reports[0].outcome == Outcome::already_committed ? ra.reports[0] : rb.reports[0];
   EXPECT_NE(lost.message.find("reverted: another transaction committed the epoch first"), std::string::npos)
       << lost.message;
 
   // Our transaction passes the dry run, then the vault is told to refuse the epoch by a
   // transaction mined before ours in the same block: the receipt is reverted.
   ASSERT_TRUE(pa.submit(request(11)));
-  ASSERT_EQ(pa.step(T0 + 2s).reports.at(0).outcome, PublishOutcome::sent);
+  ASSERT_EQ(pa.step(T0 + 2s).reports.at(0).outcome, Outcome::sent);
   refuse(11);
   call("evm_mine", json::array());
   auto out = pa.step(T0 + 3s);
   call("evm_setAutomine", {true});
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::failed);
+  EXPECT_EQ(out.reports[0].outcome, Outcome::failed);
   EXPECT_NE(out.reports[0].message.find("reverted: InsufficientWeight(weight=1, quorum=99)"), std::string::npos)
       << out.reports[0].message;
   EXPECT_TRUE(out.reports[0].tx_hash);
@@ -186,25 +180,25 @@ TEST_F(EvmPublishTest, AnEpochCommittedByAnotherWhileOursWaitsGivesItsNonceToThe
   call("evm_setAutomine", {false});
   ASSERT_TRUE(pa.submit(request(12)));
   auto sent = pa.step(T0).reports.at(0);
-  ASSERT_EQ(sent.outcome, PublishOutcome::sent);
+  ASSERT_EQ(sent.outcome, Outcome::sent);
   // Our transaction leaves the pool unmined (as one a node evicts); another publisher commits.
   call("anvil_dropTransaction", {sent.tx_hash->hex()});
   ASSERT_TRUE(pb.submit(request(12)));
-  ASSERT_EQ(pb.step(T0).reports.at(0).outcome, PublishOutcome::sent);
+  ASSERT_EQ(pb.step(T0).reports.at(0).outcome, Outcome::sent);
   call("evm_mine", json::array());
   auto out = pa.step(T0 + 1s);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::already_committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::already_committed) << out.reports[0].message;
   // The next publication takes nonce 0 again (no gap), and is mined.
   ASSERT_TRUE(pa.submit(request(13)));
   out = pa.step(T0 + 2s);
-  ASSERT_EQ(out.reports.at(0).outcome, PublishOutcome::sent) << out.reports[0].message;
+  ASSERT_EQ(out.reports.at(0).outcome, Outcome::sent) << out.reports[0].message;
   EXPECT_NE(out.reports[0].message.find("nonce 0"), std::string::npos) << out.reports[0].message;
   call("evm_mine", json::array());
   out = pa.step(T0 + 3s);
   call("evm_setAutomine", {true});
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::committed) << out.reports[0].message;
   EXPECT_TRUE(committed(13));
   EXPECT_EQ(nonce(a.address, "latest"), 1u);
 }
@@ -216,7 +210,7 @@ TEST_F(EvmPublishTest, LowBalanceRaisesTheAlarmAndTooLittleFailsBeforeSending) {
   ASSERT_TRUE(p.submit(request(14)));
   auto out = p.step(T0);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::sent) << out.reports[0].message;  // still sent
+  EXPECT_EQ(out.reports[0].outcome, Outcome::sent) << out.reports[0].message;  // still sent
   ASSERT_EQ(out.alarms.size(), 1u);
   EXPECT_EQ(out.alarms[0].kind, "low_balance");
   EXPECT_FALSE(out.alarms[0].cleared);
@@ -224,7 +218,7 @@ TEST_F(EvmPublishTest, LowBalanceRaisesTheAlarmAndTooLittleFailsBeforeSending) {
   EXPECT_NE(out.alarms[0].message.find("fund it"), std::string::npos);
   ASSERT_TRUE(wait_mined(*out.reports[0].tx_hash));
   out = p.step(T0 + 1s);
-  EXPECT_EQ(out.reports.at(0).outcome, PublishOutcome::committed);
+  EXPECT_EQ(out.reports.at(0).outcome, Outcome::committed);
   EXPECT_TRUE(out.alarms.empty());  // raised once, not at every step
 
   // Funded again: the idle check clears the alarm.
@@ -240,7 +234,7 @@ TEST_F(EvmPublishTest, LowBalanceRaisesTheAlarmAndTooLittleFailsBeforeSending) {
   ASSERT_TRUE(q.submit(request(15)));
   out = q.step(T0);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::failed);
+  EXPECT_EQ(out.reports[0].outcome, Outcome::failed);
   EXPECT_NE(out.reports[0].message.find("insufficient funds: " + poor.address.hex() + " holds 1000 wei"),
             std::string::npos)
       << out.reports[0].message;

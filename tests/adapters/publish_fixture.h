@@ -1,7 +1,8 @@
-// The EVM publisher's tests on a real chain (evm_publish_test.cpp with PublishTestVault,
-// relay_vault_publish_test.cpp with the real RelayVault): a local anvil (tests/adapters/anvil.h)
-// and a vault deployed by tests/adapters/publish_chain.mjs; fresh publisher keys funded with
-// anvil_setBalance; JSON-RPC helpers. Test code only.
+// The EVM publisher's tests (publisher_test.cpp against a scripted node; on a real chain,
+// evm_publish_test.cpp with PublishTestVault and relay_vault_publish_test.cpp with the real
+// RelayVault): requests, a local anvil (tests/adapters/anvil.h) with a vault deployed by
+// tests/adapters/publish_chain.mjs, fresh publisher keys funded with anvil_setBalance, JSON-RPC
+// helpers. Test code only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -22,8 +23,23 @@ namespace relay::evm::testing {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
+using Outcome = msg::PublishReport::Outcome;
+
 /// A made-up wall-clock time the tests step the publisher from.
 inline const WallClock::time_point T0 = WallClock::time_point(std::chrono::seconds(1'800'000'000));
+
+/// A request for `epoch`: a canonical commitment (the first vector of
+/// tests/vectors/commitment_vectors.json) with its epoch word set to `epoch`, and one signature
+/// of 65 bytes 0x1b (PublishTestVault and scripted nodes check none).
+inline msg::PublishRequest test_request(uint64_t epoch, uint64_t not_before = 0) {
+  std::ifstream in(RELAY_SOURCE_DIR "/tests/vectors/commitment_vectors.json");
+  auto v = json::parse(in);
+  std::vector<uint8_t> c = *from_hex(v["cases"][0]["encoding"].get<std::string>());
+  for (int i = 0; i < 8; ++i) c[63 - i] = uint8_t(epoch >> (8 * i));
+  msg::SignatureBytes sig;
+  sig.fill(0x1b);
+  return {epoch, c, {sig}, not_before};
+}
 
 /// An anvil with a vault put there by `publish_chain.mjs URL mode` (mode "test" or "relay"),
 /// and the script's output; no anvil when one cannot start or the script failed (a failure).

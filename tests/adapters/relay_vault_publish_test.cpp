@@ -22,15 +22,20 @@ class RelayVaultPublishTest : public PublishFixture {
     config.finality.confirmations = 1;  // as publish_chain.mjs's genesis says
   }
 
-  static PublishRequest request(const json& cert) {
-    PublishRequest r{cert["epoch"].get<uint64_t>(), *from_hex(cert["commitment"].get<std::string>()), {}, 0};
-    for (const auto& s : cert["signatures"]) r.signatures.push_back(*from_hex(s.get<std::string>()));
+  static msg::PublishRequest request(const json& cert) {
+    msg::PublishRequest r{cert["epoch"].get<uint64_t>(), *from_hex(cert["commitment"].get<std::string>()), {}, 0};
+    for (const auto& s : cert["signatures"]) {
+      auto bytes = *from_hex(s.get<std::string>());
+      msg::SignatureBytes sig{};
+      std::copy(bytes.begin(), bytes.end(), sig.begin());
+      r.signatures.push_back(sig);
+    }
     return r;
   }
 
   // Steps `p` (mining a block after each step, so confirmations come) until it reports; the
   // reports of the step that had some.
-  std::vector<PublishReport> step_until_report(Publisher& p, WallClock::time_point& now) {
+  std::vector<msg::PublishReport> step_until_report(Publisher& p, WallClock::time_point& now) {
     for (int i = 0; i < 10; ++i) {
       auto out = p.step(now += 1s);
       for (const auto& a : out.alarms) ADD_FAILURE() << a.kind << ": " << a.message;
@@ -51,11 +56,11 @@ TEST_F(RelayVaultPublishTest, CommitsRealCertificatesInAnyOrderOnceAndRefusesOne
     ASSERT_TRUE(p.submit(request(cert)));
     auto sent = step_until_report(p, now);
     ASSERT_EQ(sent.size(), 1u);
-    ASSERT_EQ(sent[0].outcome, PublishOutcome::sent) << sent[0].message;
+    ASSERT_EQ(sent[0].outcome, Outcome::sent) << sent[0].message;
     ASSERT_TRUE(wait_mined(*sent[0].tx_hash));
     auto done = step_until_report(p, now);
     ASSERT_EQ(done.size(), 1u);
-    EXPECT_EQ(done[0].outcome, PublishOutcome::committed) << done[0].message;
+    EXPECT_EQ(done[0].outcome, Outcome::committed) << done[0].message;
     EXPECT_EQ(done[0].tx_hash, sent[0].tx_hash);
     EXPECT_TRUE(committed(epoch));
     // The vault's EpochCommitted(uint64 indexed epoch, ...) is in our transaction's receipt.
@@ -74,14 +79,14 @@ TEST_F(RelayVaultPublishTest, CommitsRealCertificatesInAnyOrderOnceAndRefusesOne
   ASSERT_TRUE(q.submit(request(chain["certificates"][0])));
   auto out = q.step(now += 1s);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::already_committed) << out.reports[0].message;
+  EXPECT_EQ(out.reports[0].outcome, Outcome::already_committed) << out.reports[0].message;
   EXPECT_EQ(nonce(other.address), 0u);
 
   // One signature of weight 1 against quorum 2: the vault's dry run names it; nothing is sent.
   ASSERT_TRUE(q.submit(request(chain["short"])));
   out = q.step(now += 1s);
   ASSERT_EQ(out.reports.size(), 1u);
-  EXPECT_EQ(out.reports[0].outcome, PublishOutcome::failed);
+  EXPECT_EQ(out.reports[0].outcome, Outcome::failed);
   EXPECT_NE(out.reports[0].message.find("InsufficientWeight(weight=1, quorum=2)"), std::string::npos)
       << out.reports[0].message;
   EXPECT_EQ(nonce(other.address), 0u);
