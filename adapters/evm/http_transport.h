@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vault/result.h"
 
@@ -36,6 +37,10 @@ struct RpcError {
   /// For http_status: the server's Retry-After (RFC 9110 §10.2.3: delay-seconds or an
   /// HTTP-date, converted to a delay from now), when it sent one.
   std::optional<std::chrono::seconds> retry_after;
+  // rpc_error only: the error object's code, and its "data" when that is hex bytes (what an
+  // eth_call or eth_estimateGas reverted with: an ABI-encoded error; adapters/evm/revert.h).
+  int64_t code = 0;
+  std::optional<std::vector<uint8_t>> data;
 };
 
 template <class T>

@@ -2,6 +2,7 @@
 
 #include "adapters/evm/rpc_json.h"
 #include "proofs/keccak.h"
+#include "vault/json_strict.h"
 
 namespace relay::evm {
 
@@ -47,8 +48,10 @@ std::expected<std::vector<json>, BatchError> post_batch(Transport& t, const std:
                    e.http_status < 500 && e.http_status != 429;
     return failed(e, refused);
   }
-  json resp = json::parse(*body, nullptr, /*allow_exceptions=*/false);
-  if (resp.is_discarded()) return failed(calls[0].malformed("the batch's answer is not JSON").error());
+  // Strict, as a single answer (rpc_json.cpp): a repeated key is malformed.
+  auto parsed = parse_json_strict(*body, "the batch's answer");
+  if (!parsed) return failed(calls[0].malformed(parsed.error().message).error());
+  json resp = std::move(*parsed);
   if (resp.is_object()) {  // one answer for the whole batch: an error, or no batch support
     auto e = resp.find("error");
     if (e == resp.end() || e->is_null())

@@ -1,5 +1,7 @@
 // RpcClient: the Ethereum JSON-RPC methods the watcher needs (eth_chainId, eth_blockNumber,
-// eth_getBlockByNumber, eth_getLogs, eth_call of the vault's eventState()), over a Transport.
+// eth_getBlockByNumber, eth_getLogs, eth_call of the vault's eventState()) and the publisher
+// needs (eth_call, eth_estimateGas, eth_getTransactionCount, eth_getBalance, eth_feeHistory,
+// eth_sendRawTransaction, eth_getTransactionReceipt; rpc_client_tx.cpp), over a Transport.
 // Every answer is checked for shape (JSON-RPC 2.0 envelope, our request id, hex quantities that
 // fit, 32-byte hashes, a 256-byte logsBloom) and a failure is an RpcError naming the endpoint,
 // the method and the reason: a dead, slow or lying node is an error value, never a crash.
@@ -18,6 +20,7 @@
 
 #include "adapters/evm/bloom.h"
 #include "adapters/evm/http_transport.h"
+#include "vault/amount.h"
 #include "vault/types.h"
 
 namespace relay::evm {
@@ -70,6 +73,33 @@ struct LogFilter {
   uint64_t from_block = 0, to_block = 0;
 };
 
+/// A message call: eth_call's and eth_estimateGas's transaction object.
+struct CallRequest {
+  std::optional<Address> from;
+  Address to;
+  std::vector<uint8_t> data;
+};
+
+/// eth_feeHistory's answer: for `blocks` blocks up to the newest, oldest first.
+struct FeeHistory {
+  uint64_t oldest_block = 0;
+  /// One per block, then the base fee of the block after the newest (the next block's): so
+  /// blocks + 1 entries, wei per gas.
+  std::vector<Amount> base_fee_per_gas;
+  /// Per block, the priority fee paid at each requested percentile of gas (wei per gas).
+  std::vector<std::vector<Amount>> reward;
+};
+
+/// The parts of a transaction receipt the publisher follows.
+struct Receipt {
+  TxHash tx_hash;
+  uint64_t block_number = 0;
+  Hash32 block_hash;
+  bool success = false;  // status 0x1 (EIP-658); 0x0 is a reverted transaction
+  uint64_t gas_used = 0;
+  Amount effective_gas_price;  // wei per gas actually paid
+};
+
 class RpcClient {
  public:
   /// `max_batch` ≥ 1: calls per JSON-RPC batch (providers cap batches; 1 sends no batches).
@@ -91,6 +121,25 @@ class RpcClient {
   /// is the zero state; anything but 64 bytes with a count below 2^64 is `malformed`. Batched.
   RpcResult<std::vector<EventState>> event_states(const Address& vault,
                                                   std::span<const Hash32> blocks);
+
+  /// eth_call at `at`: the returned bytes. A revert is an rpc_error whose `data` holds the
+  /// revert data (when the node gives it).
+  RpcResult<std::vector<uint8_t>> call(const CallRequest& c, const BlockRef& at);
+  /// eth_estimateGas on the "latest" state (named: anvil's default is "pending", where a
+  /// transaction still in the pool counts); a revert as for call().
+  RpcResult<uint64_t> estimate_gas(const CallRequest& c);
+  /// eth_getTransactionCount: the next nonce of `account` at `at` ("pending" counts the pool).
+  RpcResult<uint64_t> transaction_count(const Address& account, const BlockRef& at);
+  /// eth_getBalance in wei; an answer of 2^128 wei or more is malformed.
+  RpcResult<Amount> balance(const Address& account, const BlockRef& at);
+  /// eth_feeHistory over the `blocks` latest blocks, with the rewards at `percentiles`
+  /// (ascending, 0..100). Checked: blocks + 1 base fees (fewer blocks when the chain is
+  /// shorter), one reward row per block of percentiles.size() entries.
+  RpcResult<FeeHistory> fee_history(uint64_t blocks, const std::vector<double>& percentiles);
+  /// eth_sendRawTransaction: the hash the node gives the transaction.
+  RpcResult<TxHash> send_raw_transaction(std::span<const uint8_t> raw);
+  /// eth_getTransactionReceipt; nullopt while the transaction is not in a block.
+  RpcResult<std::optional<Receipt>> transaction_receipt(const TxHash& tx);
 
   /// Any method, for tests and node-specific calls (anvil_mine): the raw `result` as JSON text.
   RpcResult<std::string> call_raw(const std::string& method, const std::string& params_json);

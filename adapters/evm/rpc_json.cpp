@@ -1,15 +1,21 @@
 #include "adapters/evm/rpc_json.h"
 
-namespace relay::evm::rpc_json {
+#include "vault/hex.h"
+#include "vault/json_strict.h"
 
-std::optional<uint64_t> parse_quantity(const json& v) {
+namespace relay::evm::rpc_json {
+namespace {
+
+// A hex quantity's value if it has at most 2·sizeof(U) significant digits.
+template <class U>
+std::optional<U> parse_unsigned(const json& v) {
   if (!v.is_string()) return std::nullopt;
   const auto& s = v.get_ref<const std::string&>();
   if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return std::nullopt;
   size_t start = s.find_first_not_of('0', 2);
-  if (start == std::string::npos) return 0;
-  if (s.size() - start > 16) return std::nullopt;
-  uint64_t out = 0;
+  if (start == std::string::npos) return U(0);
+  if (s.size() - start > 2 * sizeof(U)) return std::nullopt;
+  U out = 0;
   for (size_t i = start; i < s.size(); ++i) {
     char c = s[i];
     int d = c >= '0' && c <= '9'   ? c - '0'
@@ -17,9 +23,19 @@ std::optional<uint64_t> parse_quantity(const json& v) {
             : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                    : -1;
     if (d < 0) return std::nullopt;
-    out = out << 4 | uint64_t(d);
+    out = out << 4 | U(d);
   }
   return out;
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_quantity(const json& v) { return parse_unsigned<uint64_t>(v); }
+
+std::optional<Amount> parse_amount(const json& v) {
+  auto u = parse_unsigned<uint128_t>(v);
+  if (!u) return std::nullopt;
+  return Amount(*u);
 }
 
 std::string quantity(uint64_t n) {
@@ -52,14 +68,18 @@ RpcResult<json> Call::result(const json& resp) const {
   if (id == resp.end() || !id->is_number_unsigned() || id->get<uint64_t>() != id_)
     return malformed("the answer's id is not the request's (" + std::to_string(id_) + ")");
   if (auto e = resp.find("error"); e != resp.end() && !e->is_null()) {
+    RpcError err{RpcFailure::rpc_error, ""};
     std::string code = "?", msg = "?";
     if (e->is_object()) {
-      if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
-        code = std::to_string(c->get<int64_t>());
+      if (auto c = e->find("code"); c != e->end() && c->is_number_integer()) {
+        err.code = c->get<int64_t>();
+        code = std::to_string(err.code);
+      }
       if (auto m = e->find("message"); m != e->end() && m->is_string()) msg = m->get<std::string>();
+      if (auto d = e->find("data"); d != e->end()) err.data = parse_data(*d);
     }
-    return std::unexpected(
-        RpcError{RpcFailure::rpc_error, endpoint_ + ": " + method_ + ": error " + code + ": " + msg});
+    err.message = endpoint_ + ": " + method_ + ": error " + code + ": " + msg;
+    return std::unexpected(std::move(err));
   }
   auto result = resp.find("result");
   if (result == resp.end()) return malformed("the answer has neither result nor error");
@@ -72,9 +92,10 @@ RpcResult<json> Call::run(Transport& t, const json& params) const {
     body.error().message += " (" + method_ + ")";
     return std::unexpected(body.error());
   }
-  json resp = json::parse(*body, nullptr, /*allow_exceptions=*/false);
-  if (resp.is_discarded()) return malformed("the answer is not JSON");
-  return result(resp);
+  // Strict: an answer with a repeated key ("result" twice) is malformed, not read one way.
+  auto parsed = parse_json_strict(*body, "the answer");
+  if (!parsed) return malformed(parsed.error().message);
+  return result(*parsed);
 }
 
 RpcResult<std::optional<BlockHeader>> parse_block(const Call& c, const json& r,

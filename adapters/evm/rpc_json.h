@@ -1,9 +1,11 @@
-// The JSON side of the RPC client (internal to adapters/evm): Ethereum JSON-RPC's value
-// encodings (hex quantities, fixed-size hex data) and the JSON-RPC 2.0 envelope of one call,
-// checked field by field. Errors name the endpoint, the method and the field.
+// The JSON side of the RPC client (internal to adapters/evm's rpc_client*.cpp): Ethereum
+// JSON-RPC's value encodings (hex quantities, wei amounts, fixed-size hex data) and the
+// JSON-RPC 2.0 envelope of one call, checked field by field. Errors name the endpoint, the
+// method and the field.
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "adapters/evm/http_transport.h"
 #include "adapters/evm/rpc_client.h"
+#include "vault/amount.h"
 
 namespace relay::evm::rpc_json {
 
@@ -18,6 +21,8 @@ using json = nlohmann::json;
 
 /// A hex quantity (Ethereum JSON-RPC: "0x" and at least one digit) that fits in 64 bits.
 std::optional<uint64_t> parse_quantity(const json& v);
+/// The same up to 2^128 - 1: wei amounts (balances, fees).
+std::optional<Amount> parse_amount(const json& v);
 /// "0x" + hex digits, no leading zeros ("0x0" for zero).
 std::string quantity(uint64_t n);
 
@@ -37,8 +42,9 @@ class Call {
       : endpoint_(endpoint), id_(id), method_(std::move(method)) {}
 
   json request(const json& params) const;
-  /// `result` of a parsed answer: an error object is `rpc_error`, anything but a JSON-RPC 2.0
-  /// answer to this call's id is `malformed`.
+  /// `result` of a parsed answer: an error object is `rpc_error` (with its code, and its data
+  /// when that is hex: a revert's), anything but a JSON-RPC 2.0 answer to this call's id is
+  /// `malformed`.
   RpcResult<json> result(const json& answer) const;
   /// Posts the request alone and returns its result.
   RpcResult<json> run(Transport& t, const json& params) const;

@@ -23,6 +23,7 @@
 
 namespace relay::evm::testing {
 
+/// A TCP port of 127.0.0.1 that nothing listens on (the kernel's pick, released at once).
 inline int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
@@ -73,7 +74,7 @@ struct Anvil {
   ~Anvil() {
     if (process) process->kill_and_wait();
   }
-  /// Any call on it; aborts the test's expectations with the error when it fails.
+  /// Any call on it: the result, or nullopt when the call failed.
   std::optional<nlohmann::json> call(const std::string& method, const std::string& params) const {
     RpcClient rpc(make_http_transport(url));
     auto r = rpc.call_raw(method, params);

@@ -133,7 +133,8 @@ TEST_F(EvmTwoChainsTest, EachEventOnceAfterFinalityAndAReorgOfAFinalBlockHaltsOn
   // alpha: a deposit in block 11, not final when a reorg replaces it with another deposit.
   // Latest is 10 (8 final and read).
   ASSERT_TRUE(alpha.anvil->call("eth_sendTransaction", json::array({alpha.deposit_tx(3, 5)}).dump()));
-  ASSERT_EQ(alpha.latest(), 11u);
+  // Automine answers with the hash and may mine a moment later: wait for block 11.
+  ASSERT_TRUE(wait_until([&] { return alpha.latest() == 11u; })) << alpha.latest();
   alpha.catch_up();  // up to 9
   EXPECT_EQ(alpha.headers.back().height, 9u);
   auto reorged = alpha.anvil->call(

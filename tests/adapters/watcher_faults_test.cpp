@@ -200,7 +200,7 @@ TEST_F(WatcherFaultsTest, TimeoutsServerErrorsAndBrokenBodiesAreTemporary) {
     EXPECT_EQ(e.kind, WatchFailure::rpc) << e.message;
     EXPECT_GT(e.retry_in.count(), 0);
   }
-  EXPECT_NE(got.errors[3].message.find("the answer is not JSON"), std::string::npos);
+  EXPECT_NE(got.errors[3].message.find("the answer: not valid JSON"), std::string::npos);
   auto h = w->health()[0];
   EXPECT_EQ(h.errors_by_kind["timeout"], 1u);
   EXPECT_EQ(h.errors_by_kind["http_status"], 1u);
