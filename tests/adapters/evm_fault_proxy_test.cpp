@@ -113,17 +113,19 @@ TEST_F(EvmFaultProxyTest, FaultsOnTheWireAreWaitedOutAndNothingIsMissed) {
   auto proxy = FaultProxy::start(anvil->url);
   ASSERT_TRUE(proxy);
   ASSERT_TRUE(proxy->rules({{"status", {{{"code", 429}, {"retryAfter", 1}}, {{"code", 503}}}},
-                            {"delayMs", {1200}},
+                            {"delayMs", {3000}},
                             {"truncate", 1},
                             {"garbage", 1}}));
-  auto w = watcher({proxy->url}, {}, std::chrono::milliseconds(400));
+  // 1.5 s: far above anvil's answer on a loaded machine (at 400 ms an ordinary answer timed out
+  // once under a load of 8 on 2 cores), far below the delayed one.
+  auto w = watcher({proxy->url}, {}, std::chrono::milliseconds(1500));
   Read got = read_all(*w);
   expect_same(got, want);
   ASSERT_EQ(got.errors.size(), 5u);
   EXPECT_EQ(got.errors[0].retry_in, std::chrono::milliseconds(1000));  // Retry-After: 1
   EXPECT_NE(got.errors[0].message.find("HTTP status 429"), std::string::npos) << got.errors[0].message;
   EXPECT_NE(got.errors[1].message.find("HTTP status 503"), std::string::npos);
-  EXPECT_NE(got.errors[2].message.find("no answer within 400 ms"), std::string::npos)
+  EXPECT_NE(got.errors[2].message.find("no answer within 1500 ms"), std::string::npos)
       << got.errors[2].message;
   for (const auto& e : got.errors) EXPECT_EQ(e.kind, WatchFailure::rpc) << e.message;
   auto h = w->health()[0];
