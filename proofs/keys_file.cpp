@@ -10,14 +10,12 @@
 namespace relay {
 namespace {
 
-constexpr const char* kFileType = "relay-validator-key";
-
 // The secret never goes through a JSON library on the way out, so every copy of it can be wiped.
-std::string render(const ValidatorKey& key) {
+std::string render(const ValidatorKey& key, KeyRole role) {
   std::string s;
   s.reserve(512);  // the whole file fits: the buffer holding the secret is never reallocated
   s += "{\n  \"type\": \"";
-  s += kFileType;
+  s += key_file_type(role);
   s += "\",\n  \"version\": 1,\n  \"secret_key\": \"0x";
   // Hex digits straight into `s` (reserved above, so never reallocated): no temporary copy.
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -30,12 +28,18 @@ std::string render(const ValidatorKey& key) {
   return s;
 }
 
+const char* role_name(KeyRole role) { return role == KeyRole::publisher ? "publisher" : "validator"; }
+
 void wipe(std::string& s) {
   explicit_bzero(s.data(), s.size());
   s.clear();
 }
 
 }  // namespace
+
+const char* key_file_type(KeyRole role) {
+  return role == KeyRole::publisher ? "relay-publisher-key" : "relay-validator-key";
+}
 
 Result<ValidatorKey> make_validator_key(const SecretKey& secret) {
   auto pub = public_key_of(secret);
@@ -45,14 +49,14 @@ Result<ValidatorKey> make_validator_key(const SecretKey& secret) {
   return ValidatorKey{secret, *pub, *addr};
 }
 
-Result<void> write_key_file(const std::string& path, const ValidatorKey& key) {
-  std::string text = render(key);
+Result<void> write_key_file(const std::string& path, const ValidatorKey& key, KeyRole role) {
+  std::string text = render(key, role);
   auto r = write_secret_file(path, text, "key file");
   wipe(text);
   return r;
 }
 
-Result<ValidatorKey> load_key_file(const std::string& path) {
+Result<ValidatorKey> load_key_file(const std::string& path, KeyRole role) {
   const std::string where = "key file " + path + ": ";
   auto read = read_secret_file(path, "key file");
   if (!read) return std::unexpected(read.error());
@@ -76,8 +80,14 @@ Result<ValidatorKey> load_key_file(const std::string& path) {
     return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
   };
   const std::string* type = str("type");
-  if (type == nullptr || *type != kFileType)
-    return fail(where + "\"type\" must be \"" + kFileType + "\"");
+  const std::string expected = key_file_type(role);
+  const KeyRole other = role == KeyRole::publisher ? KeyRole::validator : KeyRole::publisher;
+  if (type != nullptr && *type == key_file_type(other))
+    return fail(where + "holds a " + role_name(other) + " key; a " + role_name(role) +
+                " key is needed here (the roles never share a key: relayctl keygen" +
+                (role == KeyRole::publisher ? " --publisher" : "") + " makes one)");
+  if (type == nullptr || *type != expected)
+    return fail(where + "\"type\" must be \"" + expected + "\"");
   auto version = j.find("version");
   if (version == j.end() || !version->is_number_unsigned() || version->get<uint64_t>() != 1)
     return fail(where + "\"version\" must be 1");

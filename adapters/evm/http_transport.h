@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "vault/result.h"
 
@@ -27,8 +29,18 @@ enum class RpcFailure {
 const char* to_string(RpcFailure f);
 
 struct RpcError {
+  RpcError(RpcFailure k = RpcFailure::malformed, std::string m = {})  // NOLINT: implicit
+      : kind(k), message(std::move(m)) {}
   RpcFailure kind = RpcFailure::malformed;
   std::string message;  // names the endpoint (redacted: Transport::endpoint), the method and the reason
+  int http_status = 0;  // for http_status: the status (429, 503, ...)
+  /// For http_status: the server's Retry-After (RFC 9110 §10.2.3: delay-seconds or an
+  /// HTTP-date, converted to a delay from now), when it sent one.
+  std::optional<std::chrono::seconds> retry_after;
+  // rpc_error only: the error object's code, and its "data" when that is hex bytes (what an
+  // eth_call or eth_estimateGas reverted with: an ABI-encoded error; adapters/evm/revert.h).
+  int64_t code = 0;
+  std::optional<std::vector<uint8_t>> data;
 };
 
 template <class T>
@@ -38,7 +50,9 @@ using RpcResult = std::expected<T, RpcError>;
 class Transport {
  public:
   virtual ~Transport() = default;
-  /// POSTs `body` (JSON) and returns the response body of an HTTP 200.
+  /// POSTs `body` (JSON) and returns the response body of an HTTP 200. Another status is an
+  /// `http_status` error carrying the status, any Retry-After, and the start of the body (a
+  /// provider often says there why it refused: a range limit, a rate limit).
   virtual RpcResult<std::string> post(const std::string& body) = 0;
   /// Where requests go, for error messages: a label without secrets (for HTTP, the URL's
   /// scheme://host[:port] only — never its user:password, path or query).

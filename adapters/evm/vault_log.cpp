@@ -56,6 +56,13 @@ std::vector<Hash32> VaultLogDecoder::topic0s() const {
   return {topics_.deposited, topics_.withdrawal_requested, topics_.withdrawal_claimed};
 }
 
+bool VaultLogDecoder::is_relay_event(const Log& log) const {
+  if (log.topics.empty()) return false;
+  const Hash32& t0 = log.topics[0];
+  return t0 == topics_.deposited || t0 == topics_.withdrawal_requested ||
+         t0 == topics_.withdrawal_claimed;
+}
+
 Result<Event> VaultLogDecoder::decode(const Log& log) const {
   const std::string where =
       "block " + std::to_string(log.block_number) + " log " + std::to_string(log.log_index) + ": ";

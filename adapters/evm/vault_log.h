@@ -39,8 +39,13 @@ class VaultLogDecoder {
   /// The event of one log; the error reads "block B log I: REASON".
   Result<Event> decode(const Log& log) const;
 
-  /// The topic0s to ask eth_getLogs for.
+  /// The relay events' topic0s.
   std::vector<Hash32> topic0s() const;
+
+  /// Whether `log` claims to be one of the relay's events (its topic0 is one of topic0s()):
+  /// the vault emits others too (EpochCommitted, ...), which the watcher ignores; a log that
+  /// claims to be a relay event must decode.
+  bool is_relay_event(const Log& log) const;
 
  private:
   const Genesis& genesis_;

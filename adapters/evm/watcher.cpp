@@ -1,192 +1,209 @@
 #include "adapters/evm/watcher.h"
 
 #include <algorithm>
-#include <map>
+#include <random>
 
 namespace relay::evm {
 
 const char* to_string(WatchFailure f) {
   switch (f) {
     case WatchFailure::rpc: return "rpc";
-    case WatchFailure::wrong_chain: return "wrong_chain";
+    case WatchFailure::rpc_disagreement: return "rpc_disagreement";
+    case WatchFailure::accumulator_mismatch: return "accumulator_mismatch";
     case WatchFailure::bad_log: return "bad_log";
     case WatchFailure::reorg: return "reorg";
+    case WatchFailure::timestamp_decreased: return "timestamp_decreased";
+    case WatchFailure::wrong_chain: return "wrong_chain";
   }
   return "unknown";
 }
 
-Watcher::Watcher(const Genesis& genesis, size_t chain, RpcClient& rpc, ResumePoint from,
-                 WatchOptions options)
-    : genesis_(genesis),
-      chain_(genesis.chains[chain]),
-      rpc_(rpc),
-      decoder_(genesis, chain),
-      options_(options),
-      next_(from.block),
-      resume_parent_(from.parent_hash) {
-  if (options_.max_range == 0) options_.max_range = 1;
-}
-
-std::unexpected<WatchError> Watcher::alarm(WatchFailure kind, const std::string& why) {
-  WatchError e{kind, chain_.name + ": " + why};
-  if (kind == WatchFailure::reorg) stopped_ = e;
-  return std::unexpected(e);
+bool halts(WatchFailure f) {
+  return f == WatchFailure::reorg || f == WatchFailure::timestamp_decreased ||
+         f == WatchFailure::wrong_chain;
 }
 
 namespace {
-std::unexpected<WatchError> rpc_failed(const std::string& chain, const RpcError& e) {
-  return std::unexpected(WatchError{WatchFailure::rpc, chain + ": " + e.message});
+constexpr uint64_t kRangesBeforeRetryingRefused = 8;
+uint64_t seed_of(const WatchOptions& o) { return o.seed ? o.seed : std::random_device{}(); }
+Clock clock_of(const WatchOptions& o) {
+  if (o.clock) return o.clock;
+  return [] { return std::chrono::steady_clock::now(); };
 }
 }  // namespace
 
+Watcher::Watcher(const Genesis& genesis, size_t chain,
+                 std::vector<std::unique_ptr<Transport>> endpoints, ResumePoint from,
+                 WatchOptions options)
+    : genesis_(genesis),
+      chain_(genesis.chains[chain]),
+      options_([&] {
+        options.clock = clock_of(options);
+        options.max_range = std::max<uint64_t>(options.max_range, 1);
+        options.agree = std::clamp<size_t>(options.agree, 1, std::max<size_t>(endpoints.size(), 1));
+        return options;
+      }()),
+      endpoints_(std::move(endpoints), options_.max_batch, options_.backoff, options_.clock,
+                 seed_of(options_)),
+      reader_(genesis, chain, {options_.bloom_rereads, options_.epochs}),
+      step_backoff_(options_.backoff, seed_of(options_) + 1),
+      next_(from.block),
+      parent_(from.parent_hash),
+      state_(from.state),
+      range_(options_.max_range),
+      range_ceiling_(options_.max_range) {
+  if (!state_ && next_ == 0) state_ = EventState{};
+}
+
+Watcher::~Watcher() = default;
+
+void Watcher::raise(const std::string& kind, const std::string& key, const std::string& message) {
+  if (kind == "rpc_disagreement") dissent_this_step_ = true;
+  auto it = active_.find(kind);
+  if (it != active_.end() && it->second == key) return;  // already raised
+  active_[kind] = key;
+  alarms_.push_back({kind, chain_.name + ": " + message, false});
+}
+
+void Watcher::clear(const std::string& kind) {
+  if (active_.erase(kind))
+    alarms_.push_back({kind, chain_.name + ": " + kind + " is over", true});
+}
+
+std::vector<Alarm> Watcher::take_alarms() { return std::exchange(alarms_, {}); }
+
+std::unexpected<WatchError> Watcher::halt(WatchFailure kind, const std::string& why) {
+  WatchError e{kind, chain_.name + ": " + why, std::chrono::milliseconds(0)};
+  halted_ = e;
+  raise(to_string(kind), to_string(kind), why);
+  return std::unexpected(e);
+}
+
+// A temporary failure of the step: the error with the wait before the next one (the longer of
+// the step backoff and the time until k endpoints are out of theirs), and the `rpc` alarm once
+// steps have failed `rpc_alarm_after` times in a row.
+std::unexpected<WatchError> Watcher::failed_step(WatchFailure kind, const std::string& why) {
+  ++failed_steps_;
+  auto wait = std::max(step_backoff_.delay(failed_steps_), endpoints_.wait_for_ready(options_.agree));
+  WatchError e{kind, chain_.name + ": " + why, wait};
+  if (kind == WatchFailure::rpc && failed_steps_ >= options_.rpc_alarm_after)
+    raise("rpc", "rpc", why + " (" + std::to_string(failed_steps_) + " failed steps in a row)");
+  return std::unexpected(e);
+}
+
 WatchResult<void> Watcher::check_chain_id() {
-  auto id = rpc_.chain_id();
-  if (!id) return rpc_failed(chain_.name, id.error());
-  if (*id != chain_.chain_id.value)
-    return alarm(WatchFailure::wrong_chain,
-                 rpc_.endpoint() + " serves chain id " + std::to_string(*id) +
-                     ", the genesis says " + std::to_string(chain_.chain_id.value));
+  if (halted_) return std::unexpected(*halted_);
+  std::string failures;
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    auto r = ensure_chain(i);
+    if (!r && halts(r.error().kind)) return r;
+    if (!r) failures += (failures.empty() ? "" : "; ") + r.error().message;
+  }
+  if (!failures.empty())
+    return std::unexpected(WatchError{WatchFailure::rpc, chain_.name + ": " + failures,
+                                      endpoints_.wait_for_ready(1)});
   return {};
 }
 
-WatchResult<BlockHeader> Watcher::header_at(uint64_t number) {
-  auto h = rpc_.block(BlockRef::at(number));
-  if (!h) return rpc_failed(chain_.name, h.error());
-  if (!*h)
-    return std::unexpected(WatchError{
-        WatchFailure::rpc, chain_.name + ": " + rpc_.endpoint() + " has no block " +
-                               std::to_string(number) + " though it is at or below its head"});
-  return **h;
+WatchResult<void> Watcher::ensure_chain(size_t i) {
+  if (endpoints_.chain_checked(i)) return {};
+  auto id = endpoints_.client(i).chain_id();
+  if (!id) {
+    endpoints_.failed(i, id.error().message, id.error().retry_after);
+    return std::unexpected(WatchError{WatchFailure::rpc, id.error().message, {}});
+  }
+  if (*id != chain_.chain_id.value)
+    return halt(WatchFailure::wrong_chain, endpoints_.label(i) + " serves chain id " +
+                                               std::to_string(*id) + ", the genesis says " +
+                                               std::to_string(chain_.chain_id.value));
+  endpoints_.set_chain_checked(i);
+  return {};
 }
 
-WatchResult<std::optional<BlockHeader>> Watcher::finalized_head() {
-  if (stopped_) return std::unexpected(*stopped_);
-  std::optional<BlockHeader> head;
-  if (chain_.finality.finalized_tag) {
-    auto h = rpc_.block(BlockRef::named("finalized"));
-    if (!h) return rpc_failed(chain_.name, h.error());
-    head = *h;
-  } else {
-    auto latest = rpc_.block_number();
-    if (!latest) return rpc_failed(chain_.name, latest.error());
-    if (*latest < chain_.finality.confirmations) return std::optional<BlockHeader>{};
-    auto h = header_at(*latest - chain_.finality.confirmations);
-    if (!h) return std::unexpected(h.error());
-    head = *h;
-  }
-  if (!head) return head;
-  if (last_head_) {
-    const BlockHeader& seen = *last_head_;
-    if (head->number < seen.number) {
-      // A lagging node (or another one behind a load balancer) answers an older head. Only a
-      // change of the block already seen final is a reorg; a lower head alone makes no progress.
-      auto again = rpc_.block(BlockRef::at(seen.number));
-      if (!again) return rpc_failed(chain_.name, again.error());
-      if (!*again)
-        return std::unexpected(WatchError{
-            WatchFailure::rpc, chain_.name + ": " + rpc_.endpoint() + " has no block " +
-                                   std::to_string(seen.number) + ", seen final before (its " +
-                                   "finalized head went back to " +
-                                   std::to_string(head->number) + ": a lagging node?)"});
-      if ((*again)->hash != seen.hash)
-        return alarm(WatchFailure::reorg, "the finalized head went back from block " +
-                                              std::to_string(seen.number) + " to " +
-                                              std::to_string(head->number) + " and block " +
-                                              std::to_string(seen.number) + " was " +
-                                              seen.hash.hex() + ", is now " +
-                                              (*again)->hash.hex());
-      return std::optional<BlockHeader>{};  // keep the head seen; nothing new is final
-    }
-    if (head->number == seen.number && head->hash != seen.hash)
-      return alarm(WatchFailure::reorg, "finalized block " + std::to_string(seen.number) +
-                                            " changed from " + seen.hash.hex() + " to " +
-                                            head->hash.hex());
-    if (head->number > seen.number) {
-      auto again = header_at(seen.number);
-      if (!again) return std::unexpected(again.error());
-      if (again->hash != seen.hash)
-        return alarm(WatchFailure::reorg, "finalized block " + std::to_string(seen.number) +
-                                              " was " + seen.hash.hex() + ", is now " +
-                                              again->hash.hex());
-    }
-  }
-  last_head_ = head;
-  return head;
-}
-
-WatchResult<std::optional<WatchRange>> Watcher::step(std::optional<uint64_t> until) {
-  if (stopped_) return std::unexpected(*stopped_);
-  auto head = finalized_head();
+WatchResult<std::optional<Blocks>> Watcher::step(std::optional<uint64_t> until) {
+  if (halted_) return std::unexpected(*halted_);
+  if (!started_) started_ = endpoints_.now();
+  dissent_this_step_ = false;
+  auto head = agreed_head();
   if (!head) return std::unexpected(head.error());
-  if (!*head) return std::optional<WatchRange>{};
-  uint64_t limit = until ? std::min((*head)->number, *until) : (*head)->number;
-  if (next_ > limit) return std::optional<WatchRange>{};
-  const uint64_t from = next_;
-  const uint64_t to = limit - from >= options_.max_range ? from + options_.max_range - 1 : limit;
-
-  // Headers of the blocks this range is checked against, by number.
-  std::map<uint64_t, BlockHeader> headers;
-  auto header = [&](uint64_t n) -> WatchResult<BlockHeader> {
-    if (auto it = headers.find(n); it != headers.end()) return it->second;
-    if (n == (*head)->number) return headers[n] = **head;
-    auto h = header_at(n);
-    if (!h) return std::unexpected(h.error());
-    return headers[n] = *h;
-  };
-  auto first = header(from);
-  if (!first) return std::unexpected(first.error());
-  if (last_read_ && last_read_->number + 1 == from && first->parent_hash != last_read_->hash)
-    return alarm(WatchFailure::reorg, "block " + std::to_string(from) + "'s parent is " +
-                                          first->parent_hash.hex() + " but block " +
-                                          std::to_string(last_read_->number) + " was read as " +
-                                          last_read_->hash.hex());
-  if (!last_read_ && resume_parent_ && first->parent_hash != *resume_parent_)
-    return alarm(WatchFailure::reorg, "block " + std::to_string(from) + "'s parent is " +
-                                          first->parent_hash.hex() + " but the resume point " +
-                                          "has block " + (from ? std::to_string(from - 1) : "-1") +
-                                          " as " + resume_parent_->hex());
-  auto last = header(to);
-  if (!last) return std::unexpected(last.error());
-
-  auto logs = rpc_.logs({chain_.vault, decoder_.topic0s(), from, to});
-  if (!logs) return rpc_failed(chain_.name, logs.error());
-  WatchRange out{from, to, last->hash, {}};
-  out.events.reserve(logs->size());
-  for (const Log& log : *logs) {
-    std::string at = "block " + std::to_string(log.block_number) + " log " +
-                     std::to_string(log.log_index) + ": ";
-    if (log.block_number < from || log.block_number > to)
-      return alarm(WatchFailure::bad_log, at + "outside the range asked for [" +
-                                              std::to_string(from) + ", " + std::to_string(to) + "]");
-    auto canonical = header(log.block_number);
-    if (!canonical) return std::unexpected(canonical.error());
-    if (canonical->hash != log.block_hash)
-      return alarm(WatchFailure::reorg, at + "in block " + log.block_hash.hex() +
-                                            ", but the final block at that height is " +
-                                            canonical->hash.hex());
-    auto event = decoder_.decode(log);
-    if (!event) return alarm(WatchFailure::bad_log, event.error().message);
-    out.events.push_back(std::move(*event));
+  if (!*head) {
+    failed_steps_ = 0;
+    clear("rpc");
+    return std::optional<Blocks>{};
   }
-  std::sort(out.events.begin(), out.events.end(),
-            [](const Event& a, const Event& b) { return a.pos < b.pos; });
-  for (size_t i = 1; i < out.events.size(); ++i)
-    if (out.events[i].pos == out.events[i - 1].pos)
-      return alarm(WatchFailure::bad_log, "block " + std::to_string(out.events[i].pos.block) +
-                                              " log " + std::to_string(out.events[i].pos.log_index) +
-                                              ": two logs at one position");
-  // The headers were read before eth_getLogs: a reorg in between could hand us the logs of
-  // another fork (or none of a block's) with nothing above to notice. Block `to` read again with
-  // the same hash means the range read is the chain that `last` heads.
-  auto after = header_at(to);
-  if (!after) return std::unexpected(after.error());
-  if (after->hash != last->hash)
-    return alarm(WatchFailure::reorg, "block " + std::to_string(to) + " changed from " +
-                                          last->hash.hex() + " to " + after->hash.hex() +
-                                          " while its range's logs were read");
-  last_read_ = *after;
-  next_ = to + 1;
-  return std::optional<WatchRange>(std::move(out));
+  const uint64_t limit = until ? std::min(**head, *until) : **head;
+  if (next_ > limit) {
+    failed_steps_ = 0;
+    clear("rpc");
+    return std::optional<Blocks>{};
+  }
+  // A range too large for the endpoints (or with logs missing) is halved and asked again at
+  // once, down to one block.
+  for (;;) {
+    const uint64_t span = std::min({range_, range_ceiling_, limit - next_ + 1});
+    RangeOutcome r = agreed_range(next_, next_ + span - 1);
+    if (r.view) {
+      failed_steps_ = 0;
+      clear("rpc");
+      clear("accumulator_mismatch");
+      clear("bad_log");
+      if (!dissent_this_step_) clear("rpc_disagreement");
+      return std::optional<Blocks>(accept(std::move(*r.view)));
+    }
+    if (r.shrink) {
+      range_ceiling_ = std::max<uint64_t>(span / 2, 1);
+      range_ = range_ceiling_;
+      since_refused_ = 0;
+      if (r.retry_now && span > 1) continue;
+    }
+    if (halts(r.error.kind)) return std::unexpected(r.error);  // halt() recorded it
+    return failed_step(r.error.kind, r.error.message);
+  }
 }
+
+Blocks Watcher::accept(RangeView view) {
+  Blocks out;
+  out.headers.reserve(view.headers.size());
+  for (size_t i = 0; i < view.headers.size(); ++i) {
+    const BlockHeader& h = view.headers[i];
+    out.headers.push_back({h.number, h.hash, h.parent_hash, h.timestamp, view.states[i].count,
+                           view.states[i].accumulator});
+  }
+  out.events = std::move(view.events);
+  next_ = out.to() + 1;
+  parent_ = out.headers.back().hash;
+  parent_time_ = out.headers.back().timestamp;
+  state_ = view.states.back();
+  blocks_read_ += out.headers.size();
+  events_read_ += out.events.size();
+  // A cheap answer lets the range double; the size last refused is tried again after a few
+  // ranges (a dense stretch of the chain is behind, or the provider's limit was raised).
+  if (++since_refused_ >= kRangesBeforeRetryingRefused) range_ceiling_ = options_.max_range;
+  if (out.events.size() <= options_.cheap_logs) range_ = std::min(range_ * 2, options_.max_range);
+  return out;
+}
+
+Progress Watcher::progress() const {
+  Progress p;
+  p.next_block = next_;
+  p.final_head = final_head_;
+  p.blocks_read = blocks_read_;
+  p.events_read = events_read_;
+  p.range = std::min(range_, range_ceiling_);
+  if (started_) {
+    double secs = std::chrono::duration<double>(endpoints_.now() - *started_).count();
+    if (secs > 0) {
+      p.blocks_per_second = double(blocks_read_) / secs;
+      p.events_per_second = double(events_read_) / secs;
+    }
+  }
+  if (final_head_ && p.blocks_per_second > 0) {
+    uint64_t left = *final_head_ + 1 > next_ ? *final_head_ + 1 - next_ : 0;
+    p.eta = std::chrono::seconds(uint64_t(double(left) / p.blocks_per_second + 0.5));
+  }
+  return p;
+}
+
+std::vector<EndpointHealth> Watcher::health() const { return endpoints_.health(); }
 
 }  // namespace relay::evm

@@ -5,18 +5,13 @@
 // blocks without enough confirmations, reads the "finalized" tag, alarms on anvil_reorg below
 // finality, and that `relayctl watch --json-lines` piped into `relayctl replay` gives the
 // balances the transactions made.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "adapters/evm/watcher.h"
+#include "tests/adapters/anvil.h"
 #include "tests/support/relayctl.h"
 #include "tests/support/subprocess.h"
 #include "vault/genesis.h"
@@ -25,20 +20,8 @@ namespace relay::evm {
 namespace {
 
 using json = nlohmann::json;
-using relay::testing::Process;
 using relay::testing::TempDir;
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+using testing::free_port;
 
 std::string padded(const std::string& address) { return "0x" + std::string(24, '0') + address.substr(2); }
 
@@ -46,44 +29,28 @@ std::string padded(const std::string& address) { return "0x" + std::string(24, '
 // is most of the time). Blocks 1..8 hold the setup; tests that mine or reorg run last.
 class EvmWatchTest : public ::testing::Test {
  protected:
-  static inline std::unique_ptr<Process> anvil;
+  static inline std::unique_ptr<testing::Anvil> anvil;
   static inline std::string url;
   static inline json chain;  // the helper's output
   static inline std::unique_ptr<TempDir> dir;
   static inline std::string genesis_path, tag_genesis_path;
 
   static void SetUpTestSuite() {
-    std::string anvil_bin = RELAY_SOURCE_DIR "/node_modules/.bin/anvil";
-    if (access(anvil_bin.c_str(), X_OK) != 0 || std::string(RELAY_NODE).empty()) return;
-    int port = free_port();
-    url = "http://127.0.0.1:" + std::to_string(port);
-    // --slots-in-an-epoch 1: anvil's "finalized" block is latest − 2.
-    anvil = std::make_unique<Process>(std::vector<std::string>{
-        anvil_bin, "--host", "127.0.0.1", "--port", std::to_string(port), "--silent",
-        "--slots-in-an-epoch", "1"});
-    RpcClient rpc(make_http_transport(url));
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (!rpc.chain_id()) {  // wait for the RPC port to answer
-      if (std::chrono::steady_clock::now() > deadline) {
-        anvil.reset();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    auto r = relay::testing::run_process(
-        {RELAY_NODE, RELAY_SOURCE_DIR "/tests/adapters/evm_chain.mjs", url});
-    if (r.exit_code != 0) {
-      ADD_FAILURE() << "evm_chain.mjs failed: " << r.err;
+    anvil = testing::Anvil::start();
+    if (!anvil) return;
+    url = anvil->url;
+    auto c = testing::put_vault_activity(url);
+    if (!c) {
+      ADD_FAILURE() << c.error();
       anvil.reset();
       return;
     }
-    chain = json::parse(r.out);
+    chain = *c;
     dir = std::make_unique<TempDir>();
     genesis_path = write_genesis("genesis.json", R"({"confirmations": 2})");
     tag_genesis_path = write_genesis("tag_genesis.json", R"({"tag": "finalized"})");
   }
   static void TearDownTestSuite() {
-    if (anvil) anvil->kill_and_wait();
     anvil.reset();
     dir.reset();
   }
@@ -125,6 +92,11 @@ class EvmWatchTest : public ::testing::Test {
       for (auto& e : (*r)->events) out.push_back(e);
     }
   }
+  static std::vector<std::unique_ptr<Transport>> endpoint() {
+    std::vector<std::unique_ptr<Transport>> v;
+    v.push_back(make_http_transport(url));
+    return v;
+  }
 
   Genesis genesis, tag_genesis;
   RpcClient rpc{make_http_transport(url)};
@@ -140,7 +112,7 @@ TEST_F(EvmWatchTest, ReturnsOnlyFinalEventsWithTheirFieldsAndPositions) {
   // Block 5: the native deposit, then the token deposit (after the token's Transfer log).
   ASSERT_EQ(at, (std::vector<std::pair<int, int>>{{5, 0}, {5, 2}, {6, 0}, {7, 0}, {8, 0}}));
 
-  Watcher w(genesis, 0, rpc, 0, {.max_range = 3});
+  Watcher w(genesis, 0, endpoint(), 0, {.max_range = 3});
   ASSERT_TRUE(w.check_chain_id());
   auto events = drain(w);
   ASSERT_TRUE(events) << events.error().message;
@@ -175,7 +147,7 @@ TEST_F(EvmWatchTest, ReturnsOnlyFinalEventsWithTheirFieldsAndPositions) {
   auto f = rpc.block(BlockRef::named("finalized"));
   ASSERT_TRUE(f && *f);
   EXPECT_EQ((*f)->number, 6u);
-  Watcher tagged(tag_genesis, 0, rpc, 0);
+  Watcher tagged(tag_genesis, 0, endpoint(), 0);
   auto by_tag = drain(tagged);
   ASSERT_TRUE(by_tag) << by_tag.error().message;
   EXPECT_EQ(tagged.next_block(), 7u);
@@ -239,8 +211,8 @@ TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
                                          "--rpc", url, "--from", "7", "--parent",
                                          (*b5)->hash.hex()});
   EXPECT_EQ(moved.exit_code, 5) << moved.err;
-  EXPECT_NE(moved.err.find("relayctl: watch reorg: alpha: block 7's parent is " +
-                           (*b6)->hash.hex()),
+  EXPECT_NE(moved.err.find("relayctl: watch reorg: alpha: blocks 7..8: " + url +
+                           ": block 7's parent is " + (*b6)->hash.hex()),
             std::string::npos)
       << moved.err;
   EXPECT_TRUE(moved.out.empty());
@@ -255,7 +227,7 @@ TEST_F(EvmWatchTest, WatchPipedIntoReplayGivesTheBalances) {
 }
 
 TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewrites the chain
-  Watcher w(genesis, 0, rpc, 0);
+  Watcher w(genesis, 0, endpoint(), 0);
   ASSERT_TRUE(drain(w));
   auto latest = rpc.block_number();
   ASSERT_TRUE(latest);
@@ -267,7 +239,7 @@ TEST_F(EvmWatchTest, ZReorgBelowFinalityIsAnAlarm) {  // "Z": runs last, it rewr
   auto r = w.step();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, WatchFailure::reorg);
-  EXPECT_NE(r.error().message.find("finalized block " + std::to_string(*latest - 2)),
+  EXPECT_NE(r.error().message.find("final block " + std::to_string(*latest - 2) + " was read as"),
             std::string::npos)
       << r.error().message;
 }
@@ -279,26 +251,33 @@ TEST_F(EvmWatchTest, AnRpcThatDoesNotAnswerIsAClearError) {
   std::string url_file = relay::testing::write(*dir, "rpc_url", secret_url + "\n");
   for (const auto& how : {std::vector<std::string>{"--rpc", secret_url},
                           std::vector<std::string>{"--rpc-file", url_file}}) {
-    std::vector<std::string> args{"watch", "--genesis", genesis_path, "--chain", "alpha"};
+    std::vector<std::string> args{"watch", "--genesis", genesis_path, "--chain", "alpha",
+                                  "--retries", "1"};
     args.insert(args.end(), how.begin(), how.end());
     auto r = relay::testing::relayctl(args);
     EXPECT_EQ(r.exit_code, 4) << how[0];
-    EXPECT_NE(r.err.find("relayctl: watch rpc: alpha: " + label + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("relayctl: watch rpc: alpha: only 0 of the 1 endpoints needed gave a "
+                         "final head: " + label + ": "),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("; trying again in "), std::string::npos) << r.err;  // one retry
     for (const char* secret : {"alice", "hunter2", "PATHKEY", "QUERYKEY"})
       EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
   }
-  // --rpc-file reaches the node as --rpc does; exactly one of the two.
+  // --rpc-file reaches the node as --rpc does; several of either are several endpoints.
   std::string good_file = relay::testing::write(*dir, "good_url", url + "\n");
   auto by_file = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
                                            "--rpc-file", good_file, "--to", "6"});
   EXPECT_EQ(by_file.exit_code, 0) << by_file.err;
   EXPECT_EQ(std::count(by_file.out.begin(), by_file.out.end(), '\n'), 3) << by_file.out;
   auto both = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha",
-                                        "--rpc", url, "--rpc-file", good_file});
-  EXPECT_EQ(both.exit_code, 2);
-  EXPECT_NE(both.err.find("exactly one of --rpc URL and --rpc-file FILE"), std::string::npos);
+                                        "--rpc", url, "--rpc-file", good_file, "--agree", "2",
+                                        "--to", "6"});
+  EXPECT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_EQ(both.out, by_file.out);
   auto neither = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "alpha"});
   EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("give at least one --rpc URL or --rpc-file FILE"), std::string::npos);
   auto wrong = relay::testing::relayctl({"watch", "--genesis", genesis_path, "--chain", "beta",
                                          "--rpc", url});
   EXPECT_EQ(wrong.exit_code, 4);

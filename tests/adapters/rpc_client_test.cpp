@@ -63,6 +63,80 @@ TEST(RpcClientTest, MalformedAnswersAreErrorsNamingTheField) {
   }
 }
 
+TEST(RpcClientTest, ReadsManyHeadersInBoundedBatches) {
+  FakeChain chain(30);
+  auto t = std::make_unique<FakeChainTransport>(chain);
+  RpcClient rpc(std::move(t), /*max_batch=*/8);
+  auto hs = rpc.blocks(3, 22);
+  ASSERT_TRUE(hs) << hs.error().message;
+  ASSERT_EQ(hs->size(), 20u);
+  for (uint64_t n = 3; n <= 22; ++n) {
+    ASSERT_TRUE((*hs)[n - 3]);
+    EXPECT_EQ((*hs)[n - 3]->hash, chain.block(n).hash);
+    EXPECT_EQ((*hs)[n - 3]->timestamp, chain.block(n).timestamp);
+  }
+  EXPECT_EQ(chain.calls, 3);  // 8 + 8 + 4: the fake answers each batch in reverse order
+  EXPECT_TRUE(rpc.batches());
+  auto above = rpc.blocks(29, 32);  // the node has no block 31 or 32: nullopt, not an error
+  ASSERT_TRUE(above) << above.error().message;
+  EXPECT_TRUE((*above)[1] && !(*above)[2] && !(*above)[3]);
+
+  // A node without batch support: one request per call from then on.
+  chain.no_batches = true;
+  chain.calls = 0;
+  auto singles = rpc.blocks(0, 4);
+  ASSERT_TRUE(singles) << singles.error().message;
+  EXPECT_EQ(singles->size(), 5u);
+  EXPECT_FALSE(rpc.batches());
+  EXPECT_EQ(chain.calls, 6);  // the refused batch, then five
+}
+
+TEST(RpcClientTest, ABatchAnswerThatIsNotOneAnswerPerRequestIsMalformed) {
+  auto blocks = [](const std::string& body) {
+    return RpcClient(std::make_unique<CannedTransport>(body)).blocks(0, 1);
+  };
+  EXPECT_NE(blocks(R"([{"jsonrpc":"2.0","id":1,"result":null}])").error().message.find(
+                "not an array of 2 answers"),
+            std::string::npos);
+  EXPECT_NE(blocks(R"([{"jsonrpc":"2.0","id":1,"result":null},{"jsonrpc":"2.0","id":1,"result":null}])")
+                .error()
+                .message.find("two answers to one request"),
+            std::string::npos);
+  EXPECT_NE(blocks(R"([{"jsonrpc":"2.0","id":1,"result":null},{"jsonrpc":"2.0","id":9,"result":null}])")
+                .error()
+                .message.find("an answer to no request"),
+            std::string::npos);
+  auto e = blocks(R"([{"jsonrpc":"2.0","id":1,"result":null},{"jsonrpc":"2.0","id":2,"error":{"code":-32005,"message":"limit"}}])");
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().kind, RpcFailure::rpc_error);
+}
+
+TEST(RpcClientTest, ReadsTheVaultsEventStateAtABlockHash) {
+  FakeChain chain(10);
+  Address vault = addr(0x11);
+  chain.add(deposited(vault, 4, 0, addr(0), word(1), addr(2), word(50)));
+  RpcClient rpc(std::make_unique<FakeChainTransport>(chain));
+  std::vector<Hash32> at = {chain.block(3).hash, chain.block(4).hash};
+  auto s = rpc.event_states(vault, at);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ((*s)[0], EventState{});
+  EXPECT_EQ((*s)[1].count, 1u);
+  EXPECT_EQ((*s)[1], chain.state_at(vault, 4));
+
+  auto state = [](const std::string& result) {
+    Hash32 h;
+    std::string body = R"({"jsonrpc":"2.0","id":1,"result":")" + result + "\"}";
+    return RpcClient(std::make_unique<CannedTransport>(body))
+        .event_states(addr(1), std::span(&h, 1));
+  };
+  auto none = state("0x");  // no code at the address in that block: nothing emitted yet
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ((*none)[0], EventState{});
+  EXPECT_NE(state("0x1234").error().message.find("2 bytes, not the 64"), std::string::npos);
+  EXPECT_NE(state("0x01" + std::string(126, '0')).error().message.find("count: wider than uint64"),
+            std::string::npos);
+}
+
 TEST(RpcClientTest, NodeErrorsAreRpcErrors) {
   auto r = canned(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"range too large"}})")
                .logs({});
@@ -80,8 +154,23 @@ TEST(RpcClientTest, MalformedBlocksAndLogsAreErrors) {
   EXPECT_NE(block(R"({"number":"0x5","hash":"0x12","parentHash":)" + h + "}").error().message.find(
                 "result.hash: not 32 bytes"),
             std::string::npos);
-  EXPECT_NE(block(R"({"number":"0x6","hash":)" + h + R"(,"parentHash":)" + h + "}").error().message.find(
+  std::string rest = R"(,"timestamp":"0x10","logsBloom":"0x)" + std::string(512, '0') + "\"}";
+  EXPECT_NE(block(R"({"number":"0x6","hash":)" + h + R"(,"parentHash":)" + h + rest).error().message.find(
                 "asked for block 5, got block 6"),
+            std::string::npos);
+  auto good_block = block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h + rest);
+  ASSERT_TRUE(good_block && *good_block) << good_block.error().message;
+  EXPECT_EQ((*good_block)->timestamp, 16u);
+  auto empty_bloom = block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h +
+                           R"(,"timestamp":"0x10","logsBloom":"0x"})");  // Filecoin's: empty
+  ASSERT_TRUE(empty_bloom && *empty_bloom) << empty_bloom.error().message;
+  EXPECT_EQ((*empty_bloom)->logs_bloom, Bloom{});
+  EXPECT_NE(block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h +
+                  R"(,"timestamp":"0x10","logsBloom":"0x00"})").error().message.find(
+                "result.logsBloom: not 256 bytes"),
+            std::string::npos);
+  EXPECT_NE(block(R"({"number":"0x5","hash":)" + h + R"(,"parentHash":)" + h + "}").error().message.find(
+                "result.timestamp"),
             std::string::npos);
 
   auto logs = [](const std::string& result) {
@@ -220,6 +309,57 @@ TEST(HttpTransportTest, AnHttpErrorStatusIsAnError) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, RpcFailure::http_status);
   EXPECT_NE(r.error().message.find("HTTP status 503"), std::string::npos);
+}
+
+TEST(HttpTransportTest, TooManyRequestsCarriesRetryAfterAndTheProvidersWords) {
+  Listener l;
+  std::string page = "{\"error\":\"rate limited\"}\n";
+  auto t = l.answer_once("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: " +
+                         std::to_string(page.size()) + "\r\nConnection: close\r\n\r\n" + page);
+  RpcClient rpc(make_http_transport(l.url()));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::http_status);
+  EXPECT_EQ(r.error().http_status, 429);
+  EXPECT_EQ(r.error().retry_after, std::chrono::seconds(7));
+  EXPECT_NE(r.error().message.find(R"(HTTP status 429: {"error":"rate limited"})"), std::string::npos)
+      << r.error().message;
+  // An HTTP-date in the past is no wait; a 503 without the header has none.
+  auto t2 = l.answer_once("HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+                          "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  auto r2 = rpc.block_number();
+  t2.join();
+  ASSERT_FALSE(r2);
+  EXPECT_EQ(r2.error().retry_after, std::chrono::seconds(0));
+}
+
+TEST(HttpTransportTest, AnErrorPageEchoingTheKeyDoesNotPutItInTheMessage) {
+  Listener l;
+  std::string page = "invalid project id PATHKEY123 (apikey=QUERYKEY9, user alice)";
+  auto t = l.answer_once("HTTP/1.1 401 Unauthorized\r\nContent-Length: " + std::to_string(page.size()) +
+                         "\r\nConnection: close\r\n\r\n" + page);
+  RpcClient rpc(make_http_transport("http://alice:hunter2@127.0.0.1:" + std::to_string(l.port) +
+                                    "/v3/PATHKEY123?apikey=QUERYKEY9"));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().http_status, 401);
+  EXPECT_NE(r.error().message.find("invalid project id [redacted]"), std::string::npos)
+      << r.error().message;
+  for (const char* secret : {"alice", "hunter2", "PATHKEY123", "QUERYKEY9"})
+    EXPECT_EQ(r.error().message.find(secret), std::string::npos) << r.error().message;
+}
+
+TEST(HttpTransportTest, ATruncatedBodyIsAnError) {
+  Listener l;  // promises 100 bytes, sends 10 and closes
+  auto t = l.answer_once("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+                         "{\"jsonrpc\":");
+  RpcClient rpc(make_http_transport(l.url()));
+  auto r = rpc.block_number();
+  t.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcFailure::connection) << r.error().message;
 }
 
 TEST(HttpTransportTest, AnOversizedBodyIsRefused) {

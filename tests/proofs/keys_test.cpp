@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 
@@ -123,6 +124,37 @@ TEST(KeyFile, IsCreatedWithMode0600AndLoadsBack) {
   EXPECT_TRUE(std::equal(loaded->secret.expose_secret().begin(),
                          loaded->secret.expose_secret().end(),
                          key->secret.expose_secret().begin()));
+}
+
+TEST(KeyFile, ValidatorAndPublisherKeysAreKeptApart) {
+  TempDir dir;
+  auto key = make_validator_key(test::fixed_key(7));
+  const std::string publisher = dir.file("publisher.key"), validator = dir.file("validator.key");
+  ASSERT_TRUE(write_key_file(publisher, *key, KeyRole::publisher));
+  ASSERT_TRUE(write_key_file(validator, *key));
+  EXPECT_EQ(mode_of(publisher), 0600u);
+  std::ifstream in(publisher);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"type\": \"relay-publisher-key\""), std::string::npos) << text;
+  auto loaded = load_key_file(publisher, KeyRole::publisher);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->address, key->address);
+  // Each role refuses the other's file, saying which it is.
+  auto as_validator = load_key_file(publisher);
+  ASSERT_FALSE(as_validator);
+  EXPECT_EQ(as_validator.error().message,
+            "key file " + publisher +
+                ": holds a publisher key; a validator key is needed here (the roles never share a "
+                "key: relayctl keygen makes one)");
+  auto as_publisher = load_key_file(validator, KeyRole::publisher);
+  ASSERT_FALSE(as_publisher);
+  EXPECT_NE(as_publisher.error().message.find("holds a validator key; a publisher key is needed here"),
+            std::string::npos);
+  EXPECT_NE(as_publisher.error().message.find("relayctl keygen --publisher"), std::string::npos);
+  // The same checks as a validator key: mode, overwrite.
+  ASSERT_EQ(::chmod(publisher.c_str(), 0640), 0);
+  EXPECT_FALSE(load_key_file(publisher, KeyRole::publisher));
+  EXPECT_FALSE(write_key_file(publisher, *key, KeyRole::publisher));
 }
 
 TEST(KeyFile, RefusesToOverwriteAnExistingFile) {
@@ -342,6 +374,23 @@ TEST(KeygenCommand, WritesMode0600AndNeverPrintsTheSecret) {
   auto same = load_key_file(path);
   ASSERT_TRUE(same);
   EXPECT_EQ(same->public_key, key->public_key);
+}
+
+TEST(KeygenCommand, PublisherKeyPrintsTheAddressToFund) {
+  TempDir dir;
+  RELAY_REQUIRE_RELAYCTL_COMMAND(dir, "keygen");
+  const std::string path = dir.file("p.key");
+  auto r = test::run_relayctl(dir, "keygen --publisher --out " + path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(mode_of(path), 0600u);
+  EXPECT_FALSE(load_key_file(path));  // not a validator key
+  auto key = load_key_file(path, KeyRole::publisher);
+  ASSERT_TRUE(key) << key.error().message;
+  EXPECT_NE(r.out.find("relay-publisher-key"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fund " + key->address.hex()), std::string::npos) << r.out;
+  const std::string secret = to_hex(key->secret.expose_secret()).substr(2);
+  EXPECT_EQ(r.out.find(secret.substr(0, 16)), std::string::npos) << "part of the secret printed";
+  EXPECT_EQ(r.err.find(secret.substr(0, 16)), std::string::npos) << "part of the secret printed";
 }
 
 }  // namespace
