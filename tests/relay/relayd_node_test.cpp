@@ -1,0 +1,327 @@
+// relayd end to end with real processes, real ZeroMQ sockets and real LevelDB: test adapters
+// (wire/adapter_client.h, the C++ side of the adapter protocol) feed two chains; the node
+// stores the blocks, cuts epochs, applies them, signs once, certifies (alone, or with peers
+// over tcp + CURVE), hands certificates to the adapters and shows it all on GET /v1/status.
+// A SIGKILLed node restarts where its folder stands and the adapters resume from its tip.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <thread>
+
+#include "proofs/keys_file.h"
+#include "relay/certifier.h"
+#include "relay/data_folder.h"
+#include "tests/proofs/certificate_fixture.h"
+#include "tests/relay/chain_builder.h"
+#include "tests/relay/node_fixture.h"
+#include "tests/support/relayctl.h"
+#include "wire/adapter_client.h"
+#include "wire/curve_key.h"
+
+namespace relay {
+namespace {
+
+using nlohmann::json;
+using testing::Process;
+using testing::TempDir;
+
+const std::string kRelayd = RELAY_BIN_DIR "/relayd";
+constexpr auto kDeadline = std::chrono::seconds(30);
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// One relayd process and what a test needs of it.
+struct NodeProcess {
+  std::string config;
+  std::unique_ptr<Process> process;
+  uint16_t http_port = 0;
+
+  void start() {
+    process = std::make_unique<Process>(std::vector<std::string>{kRelayd, "--config", config, "--log-level", "debug"});
+    ASSERT_TRUE(process->wait_for_stderr("node: started")) << process->stderr_so_far();
+    const std::string& err = process->stderr_so_far();
+    const size_t at = err.find("http listening address=127.0.0.1 port=");
+    ASSERT_NE(at, std::string::npos) << err;
+    http_port = uint16_t(std::stoi(err.substr(at + 38)));
+  }
+  json status() const {
+    httplib::Client c("127.0.0.1", http_port);
+    auto r = c.Get("/v1/status");
+    if (!r || r->status != 200) return json();
+    return json::parse(r->body, nullptr, false);
+  }
+  /// Polls the status until `ok` holds (a deadline, no fixed sleep between checks is needed
+  /// for correctness; the short pause only spares the CPU).
+  bool wait_until(const std::function<bool(const json&)>& ok) const {
+    const auto end = std::chrono::steady_clock::now() + kDeadline;
+    while (std::chrono::steady_clock::now() < end) {
+      if (json s = status(); s.is_object() && ok(s)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  int stop() {
+    kill(process->pid(), SIGTERM);
+    return process->wait().exit_code;
+  }
+};
+
+// A test adapter for one chain of one node.
+struct TestAdapter {
+  std::optional<msg::AdapterClient> client;
+  std::vector<msg::NodeMessage> received;
+
+  void connect(net::Context& ctx, const Genesis& g, size_t chain, const std::string& endpoint) {
+    msg::AdapterClientOptions o;
+    o.endpoint = endpoint;
+    o.hello.network_id = g.network_id;
+    o.hello.chain_id = g.chains[chain].chain_id;
+    o.hello.adapter_name = "test-adapter";
+    o.hello.adapter_version = "1";
+    auto c = msg::AdapterClient::connect(ctx, g, chain, o);
+    ASSERT_TRUE(c) << c.error().message;
+    client.emplace(std::move(*c));
+  }
+  msg::Resume hello() {
+    auto r = client->hello(10000);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    if (!r || !std::holds_alternative<msg::Resume>(*r)) {
+      ADD_FAILURE() << "no Resume";
+      return {};
+    }
+    return std::get<msg::Resume>(*r);
+  }
+  /// Sends the message's blocks and waits for their Ack.
+  void send(const msg::Blocks& m) {
+    auto seq = client->send_blocks(m.headers, m.events);
+    ASSERT_TRUE(seq) << seq.error().message;
+    const auto end = std::chrono::steady_clock::now() + kDeadline;
+    while (client->last_acked_seq() < *seq && std::chrono::steady_clock::now() < end) {
+      auto got = client->poll(100);
+      ASSERT_TRUE(got) << got.error().message;
+      for (auto& m2 : *got) {
+        ASSERT_FALSE(std::holds_alternative<msg::Error>(m2)) << std::get<msg::Error>(m2).message;
+        received.push_back(m2);
+      }
+    }
+    ASSERT_GE(client->last_acked_seq(), *seq) << "no Ack";
+  }
+  /// Waits for a PublishRequest of `epoch`.
+  std::optional<msg::PublishRequest> publish_request(uint64_t epoch) {
+    const auto end = std::chrono::steady_clock::now() + kDeadline;
+    for (;;) {
+      for (const auto& m : received)
+        if (auto* p = std::get_if<msg::PublishRequest>(&m); p && p->epoch == epoch) return *p;
+      if (std::chrono::steady_clock::now() > end) return std::nullopt;
+      auto got = client->poll(100);
+      if (!got) return std::nullopt;
+      for (auto& m : *got) received.push_back(m);
+    }
+  }
+};
+
+std::string node_toml(const std::string& extra_node, const std::string& chains, const std::string& peers = "") {
+  return "[node]\ngenesis = \"genesis.json\"\ndata = \"data\"\nvalidator_key = \"validator.key\"\n" + extra_node +
+         "[http]\nlisten = \"127.0.0.1:0\"\n" + peers + chains;
+}
+
+class RelaydNode : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    text_ = test::with_epochs(test::genesis_text("relayd-node-test", {1}, {1}, 1), 1000, 10);
+    genesis_ = test::parse_or_throw(text_);
+    testing::write(dir_, "genesis.json", text_);
+    ASSERT_TRUE(write_key_file(dir_ / "validator.key", *make_validator_key(test::fixed_key(1))));
+    node_.config = testing::write(
+        dir_, "node.toml",
+        node_toml("", "[chains.alpha]\nadapter = \"external\"\nendpoint = \"ipc://" + dir_ / "alpha.ipc" +
+                          "\"\n[chains.beta]\nadapter = \"external\"\nendpoint = \"ipc://" + dir_ / "beta.ipc" + "\"\n"));
+  }
+  void connect_adapters() {
+    for (size_t c = 0; c < 2; ++c) adapters_[c].connect(ctx_, genesis_, c, "ipc://" + dir_ / (c == 0 ? "alpha.ipc" : "beta.ipc"));
+  }
+
+  TempDir dir_;
+  std::string text_;
+  Genesis genesis_;
+  NodeProcess node_;
+  net::Context ctx_;
+  TestAdapter adapters_[2];
+};
+
+TEST_F(RelaydNode, CutsAppliesSignsCertifiesAndPublishesEpochsAndRestartsWhereItStood) {
+  node_.start();
+  connect_adapters();
+  test::ChainBuilder alpha(genesis_, 0), beta(genesis_, 1);
+  EXPECT_FALSE(adapters_[0].hello().has_tip);
+  EXPECT_FALSE(adapters_[1].hello().has_tip);
+  adapters_[0].send(alpha.block(1001, {"5"}));
+  adapters_[1].send(beta.block(1005, {"7"}));
+  ASSERT_TRUE(node_.wait_until([](const json& s) {
+    return s["chains"][0]["height"] == 0 && s["chains"][1]["height"] == 0 && s["chains"][0]["adapter_connected"] == true;
+  })) << node_.status().dump();
+  json s = node_.status();
+  EXPECT_EQ(s["waiting"]["epoch"], 0);
+  EXPECT_EQ(s["waiting"]["end_time"], 1010);
+  EXPECT_EQ(s["waiting"]["chains"], json::array({"alpha", "beta"}));
+  EXPECT_TRUE(s["waiting"]["since"].is_number());
+  EXPECT_TRUE(s["certified_epoch"].is_null());
+
+  adapters_[0].send(alpha.block(1015, {"1"}));
+  ASSERT_TRUE(node_.wait_until([](const json& st) { return st["waiting"]["chains"] == json::array({"beta"}); }));
+  adapters_[1].send(beta.block(1012));
+  ASSERT_TRUE(node_.wait_until([](const json& st) { return st["certified_epoch"] == 0; })) << node_.status().dump();
+  s = node_.status();
+  EXPECT_EQ(s["signed_epoch"], 0);
+  EXPECT_EQ(s["next_epoch"], 1);
+  EXPECT_EQ(s["waiting"]["chains"], json::array({"alpha", "beta"}));
+  // The first certificate is every chain's first heartbeat: handed to both adapters.
+  auto request = adapters_[0].publish_request(0);
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->not_before, 0u) << "validator 0 is epoch 0's designated publisher";
+  ASSERT_EQ(request->signatures.size(), 1u);
+  ASSERT_TRUE(adapters_[1].publish_request(0));
+
+  // SIGKILL, restart: the adapters resume from the stored tips and the epochs continue.
+  node_.process->kill_and_wait();
+  node_.start();
+  for (auto& a : adapters_) ASSERT_TRUE(a.client->reset());
+  msg::Resume ra = adapters_[0].hello();
+  EXPECT_TRUE(ra.has_tip);
+  EXPECT_EQ(ra.next_height, 2u);
+  EXPECT_EQ(ra.tip_hash, alpha.hash_of(1));
+  EXPECT_EQ(ra.event_count, 2u);
+  EXPECT_EQ(adapters_[1].hello().next_height, 2u);
+  adapters_[0].send(alpha.block(1031, {"2"}));
+  adapters_[1].send(beta.block(1033, {"3"}));
+  ASSERT_TRUE(node_.wait_until([](const json& st) { return st["certified_epoch"] == 2; })) << node_.status().dump();
+  EXPECT_EQ(node_.status()["waiting"]["epoch"], 3);
+  EXPECT_EQ(node_.stop(), 0);
+
+  // What the folder holds: a verified certificate per epoch, and the state of the events cut.
+  auto folder = node::open_data_folder_read_only(dir_ / "data", genesis_.network_id);
+  ASSERT_TRUE(folder) << folder.error().message;
+  Secp256k1 secp;
+  auto certifier = node::Certifier::open(genesis_, secp, *folder->store, {});
+  ASSERT_TRUE(certifier);
+  for (uint64_t e = 0; e <= 2; ++e) {
+    auto cert = (*certifier)->certificate(e);
+    ASSERT_TRUE(cert && *cert) << "epoch " << e;
+    EXPECT_TRUE(verify_certificate(**cert, genesis_)) << "epoch " << e;
+  }
+  folder->store.reset();
+  auto solvency = testing::relayctl({"solvency", "--genesis", dir_ / "genesis.json", "--data", dir_ / "data", "--json"});
+  json j = testing::json_ok(solvency);
+  EXPECT_EQ(j["epochs"], 3);
+  EXPECT_EQ(j["assets"]["ETH"]["custody"]["alpha"], "6") << "5 and 1 (epochs 0, 1); the 2 at 1031 is epoch 3's";
+  EXPECT_EQ(j["assets"]["ETH"]["custody"]["beta"], "7");
+}
+
+TEST_F(RelaydNode, AnAdapterThatHidesALogIsRefusedAndTheChainRaisesAnAlarm) {
+  node_.start();
+  connect_adapters();
+  adapters_[0].hello();
+  test::ChainBuilder alpha(genesis_, 0);
+  msg::Blocks hidden = alpha.block(1001, {"5", "6"});
+  hidden.events.pop_back();
+  auto seq = adapters_[0].client->send_blocks(hidden.headers, hidden.events);
+  ASSERT_TRUE(seq);
+  std::optional<msg::Error> error;
+  const auto end = std::chrono::steady_clock::now() + kDeadline;
+  while (!error && std::chrono::steady_clock::now() < end) {
+    auto got = adapters_[0].client->poll(100);
+    ASSERT_TRUE(got);
+    for (auto& m : *got)
+      if (auto* e = std::get_if<msg::Error>(&m)) error = *e;
+  }
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, msg::ErrorCode::accumulator_mismatch);
+  ASSERT_TRUE(node_.wait_until([](const json& s) { return !s["chains"][0]["alarms"].empty(); }));
+  const std::string alarm = node_.status()["chains"][0]["alarms"][0];
+  EXPECT_NE(alarm.find("accumulator_mismatch: block 0 says count 2"), std::string::npos) << alarm;
+  EXPECT_TRUE(node_.status()["chains"][0]["height"].is_null()) << "nothing was stored";
+  EXPECT_EQ(node_.stop(), 0);
+}
+
+// Three validators (quorum 2 of 3) gossiping over tcp with CURVE: each is fed the same chains by
+// its own adapters, signs its commitment, and certifies it with its peers' signatures.
+TEST(RelaydPeers, ThreeValidatorsCertifyEachEpochTogether) {
+  TempDir dir;
+  const std::string text = test::with_epochs(test::genesis_text("relayd-peers-test", {1, 2, 3}, {1, 1, 1}, 2), 1000, 10);
+  const Genesis genesis = test::parse_or_throw(text);
+  std::vector<net::CurveKeyPair> keys;
+  std::vector<uint16_t> ports;
+  for (int i = 0; i < 3; ++i) {
+    keys.push_back(*net::generate_curve_key_pair());
+    ports.push_back(free_port());
+  }
+  std::vector<NodeProcess> nodes(3);
+  for (int i = 0; i < 3; ++i) {
+    const std::string d = dir / ("v" + std::to_string(i + 1));
+    std::filesystem::create_directory(d);
+    testing::write(dir, "v" + std::to_string(i + 1) + "/genesis.json", text);
+    ASSERT_TRUE(write_key_file(d + "/validator.key", *make_validator_key(test::fixed_key(uint8_t(i + 1)))));
+    ASSERT_TRUE(net::write_curve_key_file(d + "/curve.key", keys[i]));
+    std::string peers = "[peers]\nlisten = \"tcp://127.0.0.1:" + std::to_string(ports[i]) + "\"\n";
+    for (int j = 0; j < 3; ++j)
+      if (j != i)
+        peers += "[[peers.peer]]\nname = \"v" + std::to_string(j + 1) + "\"\naddress = \"tcp://127.0.0.1:" +
+                 std::to_string(ports[j]) + "\"\ncurve_public_key = \"" + net::to_z85(keys[j].public_key) + "\"\n";
+    nodes[i].config = testing::write(
+        dir, "v" + std::to_string(i + 1) + "/node.toml",
+        node_toml("curve_key = \"curve.key\"\n",
+                  "[chains.alpha]\nadapter = \"external\"\nendpoint = \"ipc://" + d + "/alpha.ipc\"\n"
+                  "[chains.beta]\nadapter = \"external\"\nendpoint = \"ipc://" + d + "/beta.ipc\"\n",
+                  peers));
+    nodes[i].start();
+  }
+  net::Context ctx;
+  std::vector<std::array<TestAdapter, 2>> adapters(3);
+  for (int i = 0; i < 3; ++i) {
+    const std::string d = dir / ("v" + std::to_string(i + 1));
+    for (size_t c = 0; c < 2; ++c) {
+      adapters[i][c].connect(ctx, genesis, c, "ipc://" + d + (c == 0 ? "/alpha.ipc" : "/beta.ipc"));
+      adapters[i][c].hello();
+    }
+  }
+  for (int i = 0; i < 3; ++i) {
+    test::ChainBuilder alpha(genesis, 0), beta(genesis, 1);
+    adapters[i][0].send(alpha.block(1001, {"5"}));
+    adapters[i][1].send(beta.block(1003, {"7"}));
+    adapters[i][0].send(alpha.block(1011));
+    adapters[i][1].send(beta.block(1012));
+  }
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(nodes[i].wait_until([](const json& s) { return s["certified_epoch"] == 0; }))
+        << "v" << i + 1 << ": " << nodes[i].status().dump();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(nodes[i].stop(), 0);
+  for (int i = 0; i < 3; ++i) {
+    auto folder = node::open_data_folder_read_only(dir / ("v" + std::to_string(i + 1)) + "/data", genesis.network_id);
+    ASSERT_TRUE(folder) << folder.error().message;
+    Secp256k1 secp;
+    auto certifier = node::Certifier::open(genesis, secp, *folder->store, {});
+    ASSERT_TRUE(certifier);
+    auto cert = (*certifier)->certificate(0);
+    ASSERT_TRUE(cert && *cert);
+    auto v = verify_certificate(**cert, genesis);
+    ASSERT_TRUE(v) << v.error().message;
+    EXPECT_GE(v->signers.size(), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace relay
