@@ -17,28 +17,41 @@ uint64_t wall_clock_seconds() {
 
 }  // namespace
 
-Node::~Node() = default;
+Node::~Node() {
+  if (http_) http_->set_source(nullptr);  // no API call runs into a node being destroyed
+}
+
+Result<void> Node::open_state() {
+  const Genesis& g = config_.genesis;
+  auto folder = open_data_folder(config_.config.node.data, g.network_id);
+  if (!folder) return std::unexpected(folder.error());
+  folder_ = std::move(*folder);
+  if (folder_.created)
+    log_.info("data folder created", {{"path", folder_.path}, {"network_id", g.network_id.hex()}});
+  storage::KvStore& store = *folder_.store;
+  chains_ = std::make_unique<ChainStore>(store, g);
+  auto loop = EpochLoop::open(g, store, *chains_);
+  if (!loop) return fail(folder_.path + ": " + loop.error().message);
+  loop_ = std::move(*loop);
+  signer_ = std::make_unique<Signer>(store, secp_, config_.validator_key.secret, g.network_id);
+  auto certifier = Certifier::open(g, secp_, store, {});
+  if (!certifier) return fail(folder_.path + ": " + certifier.error().message);
+  certifier_ = std::move(*certifier);
+  auto last_signed = last_epoch_under(store, keys::kSignRecord);
+  if (!last_signed) return std::unexpected(last_signed.error());
+  signed_epoch_ = *last_signed;
+  return {};
+}
 
 Result<std::unique_ptr<Node>> Node::open(const LoadedConfig& config, Log log) {
   std::unique_ptr<Node> n(new Node(config, std::move(log)));
-  const Genesis& g = config.genesis;
-  auto folder = open_data_folder(config.config.node.data, g.network_id);
-  if (!folder) return std::unexpected(folder.error());
-  n->folder_ = std::move(*folder);
-  if (n->folder_.created)
-    n->log_.info("data folder created", {{"path", n->folder_.path}, {"network_id", g.network_id.hex()}});
-  storage::KvStore& store = *n->folder_.store;
-  n->chains_ = std::make_unique<ChainStore>(store, g);
-  auto loop = EpochLoop::open(g, store, *n->chains_);
-  if (!loop) return fail(n->folder_.path + ": " + loop.error().message);
-  n->loop_ = std::move(*loop);
-  n->signer_ = std::make_unique<Signer>(store, n->secp_, config.validator_key.secret, g.network_id);
-  auto certifier = Certifier::open(g, n->secp_, store, {});
-  if (!certifier) return fail(n->folder_.path + ": " + certifier.error().message);
-  n->certifier_ = std::move(*certifier);
-  auto last_signed = last_epoch_under(store, keys::kSignRecord);
-  if (!last_signed) return std::unexpected(last_signed.error());
-  n->signed_epoch_ = *last_signed;
+  // The API first: it answers 503 while the state opens (loading a large state takes a while).
+  if (config.config.http) {
+    auto http = HttpApi::start(*config.config.http, config.genesis, n->log_.component("http"));
+    if (!http) return std::unexpected(http.error());
+    n->http_ = std::move(*http);
+  }
+  if (auto ok = n->open_state(); !ok) return std::unexpected(ok.error());
   if (!config.config.node.curve_key.empty()) {
     auto keys = net::load_curve_key_file(config.config.node.curve_key);
     if (!keys) return fail("node.curve_key: " + keys.error().message);
@@ -51,6 +64,7 @@ Result<std::unique_ptr<Node>> Node::open(const LoadedConfig& config, Log log) {
     n->peers_ = std::move(*peers);
   }
   // The uncertified epochs this node signed before a restart: the certifier counts them again.
+  storage::KvStore& store = *n->folder_.store;
   auto records = n->signer_->records_from(n->certifier_->highest_certified().value_or(0));
   if (!records) return fail(records.error().message);
   for (const SignRecord& r : *records) {
@@ -58,20 +72,28 @@ Result<std::unique_ptr<Node>> Node::open(const LoadedConfig& config, Log log) {
     if (!c || c->hash != r.commitment_hash) continue;  // certified, or not ours: nothing to count
     for (const Outcome& o : n->certifier_->set_own(c->commitment, r.signature)) n->on_certifier_outcome(o);
   }
-  n->update_status();
-  if (config.config.http) {
-    auto http = HttpApi::start(*config.config.http, n->board_, n->log_.component("http"));
-    if (!http) return std::unexpected(http.error());
-    n->http_ = std::move(*http);
-  }
+  n->track_waiting();
+  if (n->http_) n->http_->set_source(n.get());
   return n;
 }
 
 void Node::raise(const std::string& kind, const std::string& message) {
-  auto& slot = alarms_[kind];
-  if (slot == message) return;
-  slot = message;
+  auto [it, fresh] = alarms_.try_emplace(kind, Alarm{message, wall_clock_seconds()});
+  if (!fresh && it->second.message == message) return;
+  it->second.message = message;
   log_.error("alarm", {{"kind", kind}, {"message", message}});
+}
+
+void Node::raise_chain(Adapter& a, const std::string& kind, const std::string& message) {
+  auto [it, fresh] = a.alarms.try_emplace(kind, Alarm{message, wall_clock_seconds()});
+  if (!fresh && it->second.message == message) return;
+  it->second.message = message;
+  log_.error("alarm", {{"chain", config_.genesis.chains[a.chain].name}, {"kind", kind}, {"message", message}});
+}
+
+std::optional<uint64_t> Node::last_applied() const {
+  const uint64_t next = loop_->state().next_epoch();
+  return next ? std::optional<uint64_t>(next - 1) : std::nullopt;
 }
 
 void Node::run_epochs() {
@@ -90,40 +112,19 @@ void Node::run_epochs() {
   }
 }
 
-void Node::update_status() {
-  const Genesis& g = config_.genesis;
-  NodeStatus s;
-  s.network = g.network;
-  s.network_id = g.network_id.hex();
-  s.validator = g.validators[config_.validator_index].name;
-  s.next_epoch = loop_->state().next_epoch();
-  if (auto w = loop_->waiting()) {
-    if (waiting_epoch_ != w->epoch) {
-      waiting_epoch_ = w->epoch;
-      waiting_since_ = wall_clock_seconds();
-    }
-    for (size_t c : w->chains) s.waiting_for.push_back(g.chains[c].name);
-    s.waiting_end_time = w->end_time;
-    s.waiting_since = waiting_since_;
+// Since when the next epoch waits (wall clock), for the status and the metrics: reset whenever
+// the epoch it waits for changes.
+void Node::track_waiting() {
+  auto w = loop_->waiting();
+  if (!w) {
+    waiting_epoch_.reset();
+    waiting_since_.reset();
+    return;
   }
-  s.signed_epoch = signed_epoch_;
-  s.certified_epoch = certifier_->highest_certified();
-  s.halted = certifier_->halted();
-  for (const auto& [kind, message] : alarms_) s.alarms.push_back(kind + ": " + message);
-  for (const Adapter& a : adapters_) {
-    ChainStatus c;
-    c.name = g.chains[a.chain].name;
-    c.chain_id = g.chains[a.chain].chain_id.value;
-    if (Cut tip = loop_->engine().last_block(a.chain)) {
-      c.height = tip->height;
-      c.timestamp = tip->timestamp;
-    }
-    c.adapter_connected = a.session.has_value();
-    c.adapter = a.name;
-    for (const auto& [kind, message] : a.alarms) c.alarms.push_back(kind + ": " + message);
-    s.chains.push_back(std::move(c));
+  if (waiting_epoch_ != w->epoch) {
+    waiting_epoch_ = w->epoch;
+    waiting_since_ = wall_clock_seconds();
   }
-  board_.set(std::move(s));
 }
 
 Result<void> Node::run(StopSignals& stop) {
@@ -139,12 +140,19 @@ Result<void> Node::run(StopSignals& stop) {
   for (Adapter& a : adapters_) sockets.push_back(&*a.socket);
   if (peers_)
     for (net::Socket* s : peers_->sockets()) sockets.push_back(s);
-  run_epochs();
+  {
+    std::lock_guard lock(mu_);
+    run_epochs();
+  }
   int sig = 0;
   while ((sig = stop.wait(std::chrono::milliseconds(0))) == 0) {
     auto ready = net::poll(sockets, 100);
     if (!ready) return std::unexpected(ready.error());
-    for (Adapter& a : adapters_) drain_adapter(a);
+    std::lock_guard lock(mu_);
+    for (Adapter& a : adapters_) {
+      if (a.supervisor) a.supervisor->poll();
+      drain_adapter(a);
+    }
     if (peers_)
       for (const PeerLinks::Incoming& in : peers_->receive()) on_peer(in);
     run_epochs();
@@ -153,10 +161,11 @@ Result<void> Node::run(StopSignals& stop) {
       gossip();
       for (Adapter& a : adapters_) flush_outbox(a);
     }
-    update_status();
+    track_waiting();
   }
   log_.info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  http_.reset();
+  if (http_) http_->set_source(nullptr);
+  for (Adapter& a : adapters_) a.supervisor.reset();  // SIGTERM to the children, waited for
   log_.info("stopped", {{"epochs", loop_->state().next_epoch()}});
   return {};
 }

@@ -1,24 +1,20 @@
-// Node: the adapters' side (docs/adapter-protocol.md) and publishing (docs/node.md
-// "Publishing"). N/p/ + be32 chain + be64 epoch holds u8 state (1 handed to the adapter,
-// 2 sent, 3 committed on the chain) ‖ tx hash (32, zero when unknown).
+// Node: the adapters' side (docs/adapter-protocol.md), the built-in adapters' processes, and
+// publishing (docs/node.md "Publishing"; the records are relay/publication.h's).
 #include <filesystem>
 
 #include "proofs/commitment.h"
 #include "relay/key_search.h"
 #include "relay/node.h"
 #include "relay/node_keys.h"
+#include "relay/publication.h"
 #include "relay/publish_plan.h"
 
 namespace relay::node {
 namespace {
 
-constexpr uint8_t kHanded = 1, kSent = 2, kCommitted = 3;
-
-std::string publication_prefix(uint32_t chain) {
-  std::string k(keys::kPublication);
-  codec::put_be32(k, chain);
-  return k;
-}
+constexpr uint8_t kHanded = uint8_t(Publication::kHanded), kSent = uint8_t(Publication::kSent),
+                  kCommitted = uint8_t(Publication::kCommitted);
+constexpr const char* kEvmAdapter = "relay-adapter-evm";
 
 const char* alarm_kind(msg::ErrorCode code) {
   switch (code) {
@@ -46,6 +42,7 @@ Result<void> Node::open_adapters() {
     net::SocketOptions options;
     if (ch.adapter == AdapterKind::kEvm) {
       a.endpoint = "ipc://" + (std::filesystem::absolute(folder_.path) / ("adapter-" + ch.name + ".ipc")).string();
+      a.supervisor = evm_adapter(ch, a.endpoint);
     } else {
       a.endpoint = ch.endpoint;
       if (a.endpoint.starts_with("tcp://")) {
@@ -63,10 +60,37 @@ Result<void> Node::open_adapters() {
     auto last = last_epoch_under(*folder_.store, publication_prefix(c));
     if (!last) return std::unexpected(last.error());
     a.last_published = *last;
+    auto committed = highest_committed(*folder_.store, c);
+    if (!committed) return std::unexpected(committed.error());
+    a.committed_epoch = *committed;
     log_.info("adapter endpoint", {{"chain", ch.name}, {"endpoint", a.socket->endpoint()}});
     adapters_.push_back(std::move(a));
   }
   return {};
+}
+
+// relay-adapter-evm's command line (it reads no node.toml): the genesis, the chain, the
+// endpoint it connects to, its RPCs (URLs in files stay in files: --rpc-file), the agreement,
+// the publisher key and the node's log settings.
+std::unique_ptr<AdapterSupervisor> Node::evm_adapter(const ChainSection& ch, const std::string& endpoint) {
+  const NodeSection& n = config_.config.node;
+  std::vector<std::string> args = {"--genesis", n.genesis, "--chain", ch.name, "--endpoint", endpoint};
+  for (const std::string& url : ch.rpc) args.insert(args.end(), {"--rpc", url});
+  for (const std::string& file : ch.rpc_files) args.insert(args.end(), {"--rpc-file", file});
+  args.insert(args.end(), {"--agree", std::to_string(ch.agree)});
+  if (ch.publisher_key) args.insert(args.end(), {"--publisher-key", *ch.publisher_key});
+  args.insert(args.end(), {"--log-level", to_string(n.log_level), "--log-format", to_string(n.log_format)});
+  std::string looked;
+  auto program = AdapterSupervisor::find_program(kEvmAdapter, looked);
+  if (!program) {
+    log_.error(std::string(kEvmAdapter) + " not found: chain " + ch.name +
+                   " (adapter = \"evm\") needs it beside relayd or on PATH",
+               {{"chain", ch.name}, {"looked_in", looked}});
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    program = (self.parent_path() / kEvmAdapter).string();  // retried there with the backoff
+  }
+  return std::make_unique<AdapterSupervisor>(*program, std::move(args), ch.name, log_.component("adapter"));
 }
 
 void Node::drain_adapter(Adapter& a) {
@@ -75,6 +99,10 @@ void Node::drain_adapter(Adapter& a) {
     if (!r || !*r) return;
     const net::Received& got = **r;
     if (got.frames != 1) {
+      ++a.refused[msg::to_string(msg::ErrorCode::malformed)];
+      log_.component("ingest").warn("refused", {{"chain", config_.genesis.chains[a.chain].name},
+                                                {"code", msg::to_string(msg::ErrorCode::malformed)},
+                                                {"reason", "a message of " + std::to_string(got.frames) + " frames"}});
       const auto reply = msg::encode(msg::NodeMessage{msg::Error{msg::ErrorCode::malformed, "one frame per message"}});
       (void)a.socket->send(got.routing_id, reply);
       continue;
@@ -96,30 +124,29 @@ void Node::on_adapter_outcome(Adapter& a, const std::string& routing_id, Ingest:
     flush_outbox(a);
   }
   if (o.refusal) {
+    ++a.refused[msg::to_string(o.refusal->code)];
     log.warn("refused", {{"chain", chain}, {"code", msg::to_string(o.refusal->code)}, {"reason", o.refusal->message}});
-    if (o.refusal->alarm) {
-      a.alarms[alarm_kind(o.refusal->code)] = o.refusal->message;
-      log.error("alarm", {{"chain", chain}, {"kind", alarm_kind(o.refusal->code)}, {"message", o.refusal->message}});
-    }
+    if (o.refusal->alarm) raise_chain(a, alarm_kind(o.refusal->code), o.refusal->message);
     if (a.session == routing_id) a.session.reset();
   }
   if (!o.stored.empty()) {
     for (const char* kind : {"conflict", "accumulator_mismatch", "ingest"}) a.alarms.erase(kind);
     if (auto ok = loop_->add(a.chain, o.stored); !ok)
-      raise("cut", "chain " + chain + ": " + ok.error().message);
+      raise_chain(a, "cut", ok.error().message);
     log.debug("stored", {{"chain", chain}, {"blocks", o.stored.size()}, {"height", o.stored.back().height}});
   }
   if (o.alarm) {
     if (o.alarm->cleared)
       a.alarms.erase("adapter:" + o.alarm->kind);
     else
-      a.alarms["adapter:" + o.alarm->kind] = o.alarm->message;
+      raise_chain(a, "adapter:" + o.alarm->kind, o.alarm->message);
     log.warn("adapter alarm", {{"chain", chain}, {"kind", o.alarm->kind}, {"message", o.alarm->message}, {"cleared", o.alarm->cleared}});
   }
   auto done = [&](uint64_t epoch, uint8_t state, const Hash32& tx) {
-    record_publication(a.chain, epoch, state, tx);
+    record_publication(a, epoch, state, tx);
     if (state == kCommitted) {
       a.last_published = std::max(a.last_published.value_or(epoch), epoch);
+      a.committed_epoch = std::max(a.committed_epoch.value_or(epoch), epoch);
       std::erase_if(a.outbox, [&](const msg::PublishRequest& r) { return r.epoch == epoch; });
     }
   };
@@ -135,15 +162,11 @@ void Node::on_adapter_outcome(Adapter& a, const std::string& routing_id, Ingest:
   if (o.committed) done(o.committed->epoch, kCommitted, o.committed->tx_hash);
 }
 
-void Node::record_publication(uint32_t chain, uint64_t epoch, uint8_t state, const Hash32& tx) {
-  std::string key = publication_prefix(chain);
-  codec::put_be64(key, epoch);
-  std::string v(1, char(state));
-  codec::put_bytes(v, tx);
-  storage::WriteBatch wb;
-  wb.put(key, v);
-  if (auto w = folder_.store->write(wb, /*sync=*/true); !w)
-    log_.warn("publication record not written", {{"reason", w.error().message}});
+void Node::record_publication(Adapter& a, uint64_t epoch, uint8_t state, const Hash32& tx) {
+  if (auto w = node::record_publication(*folder_.store, a.chain, epoch, Publication(state), tx); !w)
+    log_.warn("publication record not written", {{"chain", config_.genesis.chains[a.chain].name},
+                                                  {"epoch", epoch},
+                                                  {"reason", w.error().message}});
 }
 
 void Node::publish(const Certificate& cert) {
@@ -164,7 +187,7 @@ void Node::publish(const Certificate& cert) {
     r.not_before = publish_not_before(epoch, g.validators.size(), config_.validator_index,
                                       ch.publish_grace_seconds, wall_clock_seconds());
     a.last_published = epoch;
-    record_publication(a.chain, epoch, kHanded, Hash32{});
+    record_publication(a, epoch, kHanded, Hash32{});
     if (a.outbox.size() >= kMaxOutbox) a.outbox.pop_front();
     a.outbox.push_back(std::move(r));
     log_.component("publish").info("handed to the adapter", {{"chain", ch.name}, {"epoch", epoch}, {"withdrawals", d.withdrawals}, {"heartbeat", d.heartbeat}});

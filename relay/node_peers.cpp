@@ -64,7 +64,12 @@ void Node::on_peer(const PeerLinks::Incoming& in) {
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, msg::PeerSignature>) {
-          on_certifier_outcome(certifier_->add_signature(m.epoch, m.commitment_hash, m.signature));
+          const Outcome o = certifier_->add_signature(m.epoch, m.commitment_hash, m.signature);
+          if (o.verdict != Verdict::kRejected) {
+            auto [it, fresh] = peer_last_signature_.try_emplace(in.peer, m.epoch);
+            if (!fresh) it->second = std::max(it->second, m.epoch);
+          }
+          on_certifier_outcome(o);
         } else if constexpr (std::is_same_v<T, msg::PeerCertificate>) {
           auto c = decode_commitment(m.commitment);
           if (!c) {

@@ -67,11 +67,13 @@ std::vector<PeerLinks::Incoming> PeerLinks::receive() {
         peer = it != names_.end() ? it->second : "(unknown " + got.user_id + ")";
       }
       if (got.frames != 1) {
-        log_.warn("peer message dropped: not one frame", {{"peer", peer}});
+        ++dropped_;
+        log_.warn("peer message dropped: not one frame", {{"peer", peer}, {"frames", got.frames}});
         continue;
       }
       auto m = msg::decode_peer_message(got.body);
       if (!m) {
+        ++dropped_;
         log_.warn("peer message dropped", {{"peer", peer}, {"reason", m.error().message}});
         continue;
       }

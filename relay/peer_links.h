@@ -48,6 +48,9 @@ class PeerLinks {
   std::string endpoint() const { return router_.endpoint(); }
   /// Refusals by the ZAP handler so far (relay_peer_refused_total).
   uint64_t refused() const;
+  /// Messages dropped so far because they were not one frame of one PeerMessage
+  /// (relay_peer_dropped_total).
+  uint64_t dropped() const { return dropped_; }
 
  private:
   PeerLinks(net::Context& context, net::RouterSocket router, Log log)
@@ -62,6 +65,7 @@ class PeerLinks {
   std::vector<Dealer> dealers_;
   std::map<std::string, std::string> names_;  // Z85 public key -> peer name
   Log log_;
+  uint64_t dropped_ = 0;
 };
 
 }  // namespace relay::node

@@ -172,23 +172,23 @@ TEST_F(RelaydNode, CutsAppliesSignsCertifiesAndPublishesEpochsAndRestartsWhereIt
   adapters_[0].send(alpha.block(1001, {"5"}));
   adapters_[1].send(beta.block(1005, {"7"}));
   ASSERT_TRUE(node_.wait_until([](const json& s) {
-    return s["chains"][0]["height"] == 0 && s["chains"][1]["height"] == 0 && s["chains"][0]["adapter_connected"] == true;
+    return s["chains"][0]["height"] == 0 && s["chains"][1]["height"] == 0 && s["chains"][0]["adapter"] == "connected";
   })) << node_.status().dump();
   json s = node_.status();
-  EXPECT_EQ(s["waiting"]["epoch"], 0);
-  EXPECT_EQ(s["waiting"]["end_time"], 1010);
-  EXPECT_EQ(s["waiting"]["chains"], json::array({"alpha", "beta"}));
-  EXPECT_TRUE(s["waiting"]["since"].is_number());
+  EXPECT_EQ(s["epoch"]["next"], 0);
+  EXPECT_EQ(s["epoch"]["end_time"], 1010);
+  EXPECT_EQ(s["epoch"]["waiting_for"], json::array({"alpha", "beta"}));
+  EXPECT_TRUE(s["epoch"]["waiting_since"].is_number());
   EXPECT_TRUE(s["certified_epoch"].is_null());
 
   adapters_[0].send(alpha.block(1015, {"1"}));
-  ASSERT_TRUE(node_.wait_until([](const json& st) { return st["waiting"]["chains"] == json::array({"beta"}); }));
+  ASSERT_TRUE(node_.wait_until([](const json& st) { return st["epoch"]["waiting_for"] == json::array({"beta"}); }));
   adapters_[1].send(beta.block(1012));
   ASSERT_TRUE(node_.wait_until([](const json& st) { return st["certified_epoch"] == 0; })) << node_.status().dump();
   s = node_.status();
   EXPECT_EQ(s["signed_epoch"], 0);
-  EXPECT_EQ(s["next_epoch"], 1);
-  EXPECT_EQ(s["waiting"]["chains"], json::array({"alpha", "beta"}));
+  EXPECT_EQ(s["epoch"]["next"], 1);
+  EXPECT_EQ(s["epoch"]["waiting_for"], json::array({"alpha", "beta"}));
   // The first certificate is every chain's first heartbeat: handed to both adapters.
   auto request = adapters_[0].publish_request(0);
   ASSERT_TRUE(request);
@@ -209,7 +209,7 @@ TEST_F(RelaydNode, CutsAppliesSignsCertifiesAndPublishesEpochsAndRestartsWhereIt
   adapters_[0].send(alpha.block(1031, {"2"}));
   adapters_[1].send(beta.block(1033, {"3"}));
   ASSERT_TRUE(node_.wait_until([](const json& st) { return st["certified_epoch"] == 2; })) << node_.status().dump();
-  EXPECT_EQ(node_.status()["waiting"]["epoch"], 3);
+  EXPECT_EQ(node_.status()["epoch"]["next"], 3);
   EXPECT_EQ(node_.stop(), 0);
 
   // What the folder holds: a verified certificate per epoch, and the state of the events cut.
@@ -250,9 +250,12 @@ TEST_F(RelaydNode, AnAdapterThatHidesALogIsRefusedAndTheChainRaisesAnAlarm) {
   }
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, msg::ErrorCode::accumulator_mismatch);
-  ASSERT_TRUE(node_.wait_until([](const json& s) { return !s["chains"][0]["alarms"].empty(); }));
-  const std::string alarm = node_.status()["chains"][0]["alarms"][0];
-  EXPECT_NE(alarm.find("accumulator_mismatch: block 0 says count 2"), std::string::npos) << alarm;
+  ASSERT_TRUE(node_.wait_until([](const json& s) { return !s["alarms"].empty(); }));
+  const json alarm = node_.status()["alarms"][0];
+  EXPECT_EQ(alarm["kind"], "accumulator_mismatch");
+  EXPECT_EQ(alarm["chain"], "alpha");
+  EXPECT_NE(alarm["message"].get<std::string>().find("block 0 says count 2"), std::string::npos) << alarm;
+  EXPECT_EQ(node_.status()["chains"][0]["refused"]["ACCUMULATOR_MISMATCH"], 1) << node_.status().dump();
   EXPECT_TRUE(node_.status()["chains"][0]["height"].is_null()) << "nothing was stored";
   EXPECT_EQ(node_.stop(), 0);
 }
