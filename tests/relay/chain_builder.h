@@ -34,21 +34,35 @@ class ChainBuilder {
     for (uint64_t t : timestamps) add(m, t, {});
     return m;
   }
+  /// The next block at `timestamp` holding `events`, whose chain and position are set here.
+  msg::Blocks block_of(uint64_t timestamp, std::vector<Event> events) {
+    msg::Blocks m;
+    m.seq = ++seq_;
+    add_events(m, timestamp, std::move(events));
+    return m;
+  }
   /// Appends one block to `m`.
   void add(msg::Blocks& m, uint64_t timestamp, const std::vector<std::string>& deposits) {
+    std::vector<Event> events;
+    for (const std::string& amount : deposits) {
+      Event e;
+      e.type = EventType::deposit;
+      e.account.bytes[31] = uint8_t(1 + next_ % 7);
+      e.amount = amount;  // the native coin: token zero
+      events.push_back(e);
+    }
+    add_events(m, timestamp, std::move(events));
+  }
+  void add_events(msg::Blocks& m, uint64_t timestamp, std::vector<Event> events) {
     msg::BlockHeader h;
     h.height = next_++;
     h.hash = hash_of(h.height);
     h.parent_hash = h.height == 0 ? Hash32{} : hash_of(h.height - 1);
     h.timestamp = timestamp;
     uint32_t log = 0;
-    for (const std::string& amount : deposits) {
-      Event e;
-      e.type = EventType::deposit;
+    for (Event& e : events) {
       e.chain = genesis_.chains[chain_].name;
       e.pos = {h.height, log++};
-      e.account.bytes[31] = uint8_t(1 + h.height % 7);
-      e.amount = amount;  // the native coin: token zero
       if (auto r = accumulate(acc_, e, genesis_); !r) throw std::runtime_error(r.error().message);
       m.events.push_back(e);
     }
