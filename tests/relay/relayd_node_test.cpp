@@ -13,7 +13,6 @@
 #include "tests/relay/node_fixture.h"
 #include "tests/relay/relayd_fixture.h"
 #include "tests/support/relayctl.h"
-#include "wire/curve_key.h"
 
 namespace relay {
 namespace {
@@ -23,7 +22,6 @@ using testing::TempDir;
 using test::NodeProcess;
 using test::TestAdapter;
 using test::node_toml;
-using test::free_port;
 using test::kDeadline;
 
 class RelaydNode : public ::testing::Test {
@@ -145,72 +143,6 @@ TEST_F(RelaydNode, AnAdapterThatHidesALogIsRefusedAndTheChainRaisesAnAlarm) {
   EXPECT_EQ(node_.status()["chains"][0]["refused"]["ACCUMULATOR_MISMATCH"], 1) << node_.status().dump();
   EXPECT_TRUE(node_.status()["chains"][0]["height"].is_null()) << "nothing was stored";
   EXPECT_EQ(node_.stop(), 0);
-}
-
-// Three validators (quorum 2 of 3) gossiping over tcp with CURVE: each is fed the same chains by
-// its own adapters, signs its commitment, and certifies it with its peers' signatures.
-TEST(RelaydPeers, ThreeValidatorsCertifyEachEpochTogether) {
-  TempDir dir;
-  const std::string text = test::with_epochs(test::genesis_text("relayd-peers-test", {1, 2, 3}, {1, 1, 1}, 2), 1000, 10);
-  const Genesis genesis = test::parse_or_throw(text);
-  std::vector<net::CurveKeyPair> keys;
-  std::vector<uint16_t> ports;
-  for (int i = 0; i < 3; ++i) {
-    keys.push_back(*net::generate_curve_key_pair());
-    ports.push_back(free_port());
-  }
-  std::vector<NodeProcess> nodes(3);
-  for (int i = 0; i < 3; ++i) {
-    const std::string d = dir / ("v" + std::to_string(i + 1));
-    std::filesystem::create_directory(d);
-    testing::write(dir, "v" + std::to_string(i + 1) + "/genesis.json", text);
-    ASSERT_TRUE(write_key_file(d + "/validator.key", *make_validator_key(test::fixed_key(uint8_t(i + 1)))));
-    ASSERT_TRUE(net::write_curve_key_file(d + "/curve.key", keys[i]));
-    std::string peers = "[peers]\nlisten = \"tcp://127.0.0.1:" + std::to_string(ports[i]) + "\"\n";
-    for (int j = 0; j < 3; ++j)
-      if (j != i)
-        peers += "[[peers.peer]]\nname = \"v" + std::to_string(j + 1) + "\"\naddress = \"tcp://127.0.0.1:" +
-                 std::to_string(ports[j]) + "\"\ncurve_public_key = \"" + net::to_z85(keys[j].public_key) + "\"\n";
-    nodes[i].config = testing::write(
-        dir, "v" + std::to_string(i + 1) + "/node.toml",
-        node_toml("curve_key = \"curve.key\"\n",
-                  "[chains.alpha]\nadapter = \"external\"\nendpoint = \"ipc://" + d + "/alpha.ipc\"\n"
-                  "[chains.beta]\nadapter = \"external\"\nendpoint = \"ipc://" + d + "/beta.ipc\"\n",
-                  peers));
-    nodes[i].start();
-  }
-  net::Context ctx;
-  std::vector<std::array<TestAdapter, 2>> adapters(3);
-  for (int i = 0; i < 3; ++i) {
-    const std::string d = dir / ("v" + std::to_string(i + 1));
-    for (size_t c = 0; c < 2; ++c) {
-      adapters[i][c].connect(ctx, genesis, c, "ipc://" + d + (c == 0 ? "/alpha.ipc" : "/beta.ipc"));
-      adapters[i][c].hello();
-    }
-  }
-  for (int i = 0; i < 3; ++i) {
-    test::ChainBuilder alpha(genesis, 0), beta(genesis, 1);
-    adapters[i][0].send(alpha.block(1001, {"5"}));
-    adapters[i][1].send(beta.block(1003, {"7"}));
-    adapters[i][0].send(alpha.block(1011));
-    adapters[i][1].send(beta.block(1012));
-  }
-  for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(nodes[i].wait_until([](const json& s) { return s["certified_epoch"] == 0; }))
-        << "v" << i + 1 << ": " << nodes[i].status().dump();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(nodes[i].stop(), 0);
-  for (int i = 0; i < 3; ++i) {
-    auto folder = node::open_data_folder_read_only(dir / ("v" + std::to_string(i + 1)) + "/data", genesis.network_id);
-    ASSERT_TRUE(folder) << folder.error().message;
-    Secp256k1 secp;
-    auto certifier = node::Certifier::open(genesis, secp, *folder->store, {});
-    ASSERT_TRUE(certifier);
-    auto cert = (*certifier)->certificate(0);
-    ASSERT_TRUE(cert && *cert);
-    auto v = verify_certificate(**cert, genesis);
-    ASSERT_TRUE(v) << v.error().message;
-    EXPECT_GE(v->signers.size(), 2u);
-  }
 }
 
 }  // namespace
