@@ -69,6 +69,37 @@ Result<json> withdrawals_json(const CanonicalState& state, const storage::KvStor
   return json{{"withdrawals", out}};
 }
 
+// One asset's entry of a solvency block.
+static json solvency_asset(const std::string& id, json custody, json pending, Amount custody_total,
+                    Amount balances, Amount pending_total, bool ok) {
+  const Amount liabilities = balances.checked_add(pending_total).value_or(Amount::max());
+  return {{"id", id},
+          {"custody", std::move(custody)},
+          {"pending", std::move(pending)},
+          {"balances", balances.to_decimal()},
+          {"pending_total", pending_total.to_decimal()},
+          {"liabilities", liabilities.to_decimal()},
+          {"surplus", surplus(custody_total, liabilities)},
+          {"invariants_ok", ok && custody_total == liabilities}};
+}
+
+json solvency_block_json(const Genesis& g, const EpochCommitment& commitment) {
+  json assets = json::array();
+  for (uint32_t a = 0; a < g.assets.size(); ++a) {
+    json custody = json::object(), pending = json::object();
+    Amount custody_total, pending_total;
+    for (uint32_t c = 0; c < g.chains.size(); ++c) {
+      custody[g.chains[c].name] = commitment.custody_at(c, a).to_decimal();
+      pending[g.chains[c].name] = commitment.pending_at(c, a).to_decimal();
+      custody_total = custody_total.checked_add(commitment.custody_at(c, a)).value_or(Amount::max());
+      pending_total = pending_total.checked_add(commitment.pending_at(c, a)).value_or(Amount::max());
+    }
+    assets.push_back(solvency_asset(g.assets[a].id.value, custody, pending, custody_total,
+                                    commitment.liabilities_totals[a], pending_total, true));
+  }
+  return {{"epoch", commitment.epoch}, {"assets", assets}};
+}
+
 json solvency_block_json(const CanonicalState& state, std::optional<uint64_t> epoch) {
   const Genesis& g = state.genesis();
   const Vault& v = state.vault();
@@ -84,16 +115,9 @@ json solvency_block_json(const CanonicalState& state, std::optional<uint64_t> ep
       custody_total = custody_total.checked_add(v.custody(c, a)).value_or(Amount::max());
       pending_total = pending_total.checked_add(v.pending(c, a)).value_or(Amount::max());
     }
-    const Amount liabilities = v.liabilities(a);
-    const Amount balances = liabilities.checked_sub(pending_total).value_or(Amount());
-    assets.push_back({{"id", g.assets[a].id.value},
-                      {"custody", custody},
-                      {"pending", pending},
-                      {"balances", balances.to_decimal()},
-                      {"pending_total", pending_total.to_decimal()},
-                      {"liabilities", liabilities.to_decimal()},
-                      {"surplus", surplus(custody_total, liabilities)},
-                      {"invariants_ok", ok}});
+    const Amount balances = v.liabilities(a).checked_sub(pending_total).value_or(Amount());
+    assets.push_back(solvency_asset(g.assets[a].id.value, custody, pending, custody_total, balances,
+                                    pending_total, ok));
   }
   return {{"epoch", optional(epoch)}, {"assets", assets}};
 }

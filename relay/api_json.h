@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "canonical_state/canonical_state.h"
+#include "proofs/commitment.h"
 #include "relay/api.h"
 #include "storage/kv_store.h"
 
@@ -38,5 +39,11 @@ Result<nlohmann::json> withdrawals_json(const CanonicalState& state, const stora
 /// "pending": {chain: amount}, "balances", "pending_total", "liabilities" (balances + pending),
 /// "surplus" (custody total - liabilities; "-N" when short), "invariants_ok"}]}.
 nlohmann::json solvency_block_json(const CanonicalState& state, std::optional<uint64_t> epoch);
+
+/// The same block read from a certified commitment alone (docs/node.md "Commitment": custody,
+/// pending and liabilitiesTotals, the balances): what a risk team can check from the certificate.
+/// "invariants_ok" is the invariant a verifier checks from it: Σ custody = balances + Σ pending.
+/// REQUIRES: a well-formed commitment of `genesis`.
+nlohmann::json solvency_block_json(const Genesis& genesis, const EpochCommitment& c);
 
 }  // namespace relay::node

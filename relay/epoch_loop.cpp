@@ -5,6 +5,15 @@
 #include "relay/node_keys.h"
 
 namespace relay::node {
+namespace {
+
+// A cut as the commitment writes it: the empty cut is all zeros (docs/node.md).
+ChainCut to_chain_cut(const Cut& c) {
+  if (!c) return ChainCut{};
+  return ChainCut{c->height, c->hash, c->timestamp, c->event_count, c->accumulator};
+}
+
+}  // namespace
 
 // Stages the epoch's cuts (N/c/) into the batch the canonical state commits, then the epoch
 // committer's records: the cuts, the state and the commitment are on disk together or not.
@@ -121,6 +130,12 @@ Result<std::optional<EpochLoop::Applied>> EpochLoop::step() {
   if (state_->next_epoch() != decided->epoch)
     return fail("the cut engine decided epoch " + std::to_string(decided->epoch) +
                 " but the state's next is " + std::to_string(state_->next_epoch()));
+  // The commitment names the cuts (docs/node.md "Commitment", fields 4 to 9): the committer
+  // checks them against the previous epoch's and puts them in what the validators sign.
+  std::vector<ChainCut> chain_cuts;
+  for (const Cut& c : cuts) chain_cuts.push_back(to_chain_cut(c));
+  if (auto ok = committer_->set_next_cuts(decided->epoch, decided->end_time, std::move(chain_cuts)); !ok)
+    return std::unexpected(ok.error());
   observer_->set(cuts);
   auto stats = state_->apply_batch(events);
   if (!stats) return std::unexpected(stats.error());

@@ -3,7 +3,8 @@
 // cut engine (relay/cut.h); once an epoch is decided its events are gathered from the chain
 // store per chain in genesis order, (block, log index) within a chain, the fold of each chain's
 // events is checked against the accumulator at its cut, and the batch is applied by the
-// canonical state with the epoch committer, the epoch's cuts (N/c/) in the same atomic batch.
+// canonical state with the epoch committer, which the cuts are given first (set_next_cuts: they
+// are fields of the commitment the node signs), the cuts also under N/c/ in the same batch.
 // What it returns is the epoch's commitment for the signer. No clock, no socket.
 // On open it rebuilds the engine from the last applied epoch's cuts and the blocks stored after
 // them, so a restart continues exactly where the folder stands.

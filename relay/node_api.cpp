@@ -127,10 +127,12 @@ ApiReply Node::solvency() {
   std::lock_guard lock(mu_);
   const std::optional<uint64_t> applied = last_applied(), c = certifier_->highest_certified();
   json certified = nullptr;
-  if (c && c == applied)
-    certified = solvency_block_json(loop_->state(), c);
-  else if (c)
-    certified = {{"epoch", *c}, {"assets", nullptr}};  // not kept: only the live state is
+  if (c) {
+    auto cert = certifier_->certificate(*c);
+    if (!cert || !*cert)
+      return api_error(500, "internal", "the certificate of epoch " + std::to_string(*c) + " cannot be read");
+    certified = solvency_block_json(config_.genesis, (*cert)->commitment);
+  }
   return {200, {{"certified", certified}, {"live", solvency_block_json(loop_->state(), applied)}}};
 }
 
