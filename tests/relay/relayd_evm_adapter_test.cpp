@@ -138,12 +138,17 @@ TEST_F(RelaydEvmAdapter, RunsTheBuiltInAdapterRestartsItAndTheChildrenDieWithRel
   ASSERT_TRUE(node_.wait_until([](const json& st) { return st["certified_epoch"] == 7; })) << node_.status().dump();
   EXPECT_EQ(node_.status()["chains"][0]["height"], 40);
 
-  // relayd SIGKILLed: its adapters die with it (PR_SET_PDEATHSIG); kill_and_wait returns once
-  // every holder of relayd's stderr pipe, the children included, is gone.
+  // relayd SIGKILLed: its adapters die with it (PR_SET_PDEATHSIG, SIGTERM). Waited for with a
+  // deadline: gone, or a zombie for whoever reaps orphans here.
   const pid_t second = std::stoi(lines_of(dir_ / "starts-alpha.txt")[1]);
   node_.process->kill_and_wait();
-  const std::string stat = testing::read_text("/proc/" + std::to_string(second) + "/stat");
-  EXPECT_TRUE(stat.empty() || stat.find(") Z ") != std::string::npos) << "adapter still running: " << stat;
+  auto dead = [&] {
+    const std::string stat = testing::read_text("/proc/" + std::to_string(second) + "/stat");
+    return stat.empty() || stat.find(") Z ") != std::string::npos;
+  };
+  const auto end = std::chrono::steady_clock::now() + test::kDeadline;
+  while (!dead() && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(dead()) << "adapter still running: " << testing::read_text("/proc/" + std::to_string(second) + "/stat");
 }
 
 TEST_F(RelaydEvmAdapter, AMissingAdapterProgramIsNamedAndItsChainWaits) {
