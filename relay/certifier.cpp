@@ -4,6 +4,7 @@
 
 #include "proofs/commitment_decode.h"
 #include "proofs/signature.h"
+#include "relay/key_search.h"
 #include "relay/node_keys.h"
 
 namespace relay::node {
@@ -41,29 +42,6 @@ Result<Certificate> decode_certificate(std::string_view v, uint64_t epoch) {
   for (uint32_t i = 0; i < n; ++i)
     cert.signatures.emplace_back(sigs.begin() + i * 65, sigs.begin() + (i + 1) * 65);
   return cert;
-}
-
-// The highest epoch under `prefix` (keys prefix + be64 epoch + ...), by binary search with
-// ceiling() seeks: at most 64 of them, whatever the number of records.
-Result<std::optional<uint64_t>> last_epoch(const storage::KvStore& store, std::string_view prefix) {
-  auto epoch_of = [&](const std::string& key) {
-    codec::Reader r(std::string_view(key).substr(prefix.size()));
-    return r.be64();
-  };
-  auto first = store.ceiling(prefix, prefix);
-  if (!first) return std::unexpected(first.error());
-  if (!*first) return std::optional<uint64_t>{};
-  uint64_t lo = epoch_of((*first)->key), hi = UINT64_MAX;
-  while (lo < hi) {
-    const uint64_t mid = lo + (hi - lo) / 2 + 1;
-    auto at = store.ceiling(prefix, keys::epoch_key(prefix, mid));
-    if (!at) return std::unexpected(at.error());
-    if (*at)
-      lo = epoch_of((*at)->key);
-    else
-      hi = mid - 1;
-  }
-  return std::optional<uint64_t>{lo};
 }
 
 }  // namespace
@@ -105,7 +83,7 @@ Result<std::unique_ptr<Certifier>> Certifier::open(const Genesis& genesis, const
   auto evidence = store.ceiling(keys::kEvidence, keys::kEvidence);
   if (!evidence) return std::unexpected(evidence.error());
   c->halted_ = evidence->has_value();
-  auto last = last_epoch(store, keys::kCertificate);
+  auto last = last_epoch_under(store, keys::kCertificate);
   if (!last) return std::unexpected(last.error());
   c->highest_certified_ = *last;
   return c;

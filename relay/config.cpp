@@ -1,14 +1,13 @@
 #include "relay/config.h"
 
 #include <toml++/toml.h>
-#include <zmq.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "relay/genesis_file.h"
+#include "wire/curve_key.h"
 
 namespace relay::node {
 namespace {
@@ -191,10 +190,7 @@ bool is_tcp_endpoint(std::string_view s) {
 }
 
 // A CURVE public key as ZeroMQ writes it: 40 characters of Z85 (32 bytes).
-bool is_z85_key(const std::string& s) {
-  uint8_t out[32];
-  return s.size() == 40 && zmq_z85_decode(out, s.c_str()) != nullptr;
-}
+bool is_z85_key(const std::string& s) { return net::curve_public_key_from_z85(s).has_value(); }
 
 bool is_http_url(std::string_view s) {
   for (std::string_view scheme : {"http://", "https://"})

@@ -1,16 +1,11 @@
 #include "relay/config_check.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <sstream>
 
 #include "adapters/evm/http_transport.h"
 #include "relay/genesis_file.h"
+#include "wire/curve_key.h"
 
 namespace relay::node {
 namespace {
@@ -30,22 +25,6 @@ class Problems {
   std::string file_;
   std::string lines_;
 };
-
-// A file this user can read and no one else may: a secret's. (The CURVE key file's own format
-// is read by the ZeroMQ seam when the sockets are made.)
-Result<void> check_secret_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(path + ": cannot open: " + std::strerror(errno));
-  struct stat st;
-  const int r = ::fstat(fd, &st);
-  ::close(fd);
-  if (r != 0) return fail(path + ": cannot stat");
-  if (!S_ISREG(st.st_mode)) return fail(path + ": not a regular file");
-  if ((st.st_mode & 077) != 0)
-    return fail(path + ": group or others may access this secret; refusing it (chmod 600 " + path +
-                ")");
-  return {};
-}
 
 // The first line of an rpc_files entry, checked to be a URL (never repeated in a message).
 Result<void> check_rpc_file(const std::string& path) {
@@ -129,7 +108,7 @@ Result<LoadedConfig> load_config(const std::string& path) {
   Problems p(path);
   const NodeSection& n = config->node;
   if (!n.curve_key.empty())
-    if (auto ok = check_secret_file(n.curve_key); !ok) p.add("node.curve_key", ok.error().message);
+    if (auto ok = net::load_curve_key_file(n.curve_key); !ok) p.add("node.curve_key", ok.error().message);
   std::error_code ec;
   if (fs::exists(n.data, ec) && !fs::is_directory(n.data, ec))
     p.add("node.data", n.data + " is not a folder");
@@ -138,6 +117,8 @@ Result<LoadedConfig> load_config(const std::string& path) {
     p.add("node.genesis", genesis.error().message);
     return fail(p.text());
   }
+  if (!genesis->epochs)
+    p.add("node.genesis", n.genesis + ": no \"epochs\" {\"start_time\", \"seconds\"}: relayd cuts epochs by them");
   auto key = check_validator_key(*config, *genesis, p);
   auto publisher_keys = check_chains(*config, *genesis, p);
   if (!p.empty()) return fail(p.text());
@@ -152,7 +133,7 @@ std::string describe(const LoadedConfig& c) {
   s << "config      " << n.path << "\n"
     << "genesis     " << n.node.genesis << ": network \"" << g.network << "\", id "
     << g.network_id.hex() << ", " << g.validators.size() << " validators, quorum " << g.quorum
-    << "\n"
+    << ", epochs of " << g.epochs->seconds << " s from " << g.epochs->start_time << "\n"
     << "validator   " << g.validators[c.validator_index].name << " (address "
     << c.validator_key.address.hex() << ", weight " << g.validators[c.validator_index].weight
     << ")\n"

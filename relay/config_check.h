@@ -1,8 +1,8 @@
 // Loading relayd's configuration for a start: node.toml parsed (relay/config.h), then checked
 // against the disk before anything starts (docs/node.md "Configuration"): the genesis is read
 // and parsed; the validator key is loaded (proofs/keys_file.h: mode 0600, consistent) and must
-// be a validator of that genesis; every publisher key is loaded; the CURVE key file must exist,
-// be a regular file readable by this user and by no one else; every rpc_files entry must be
+// be a validator of that genesis; every publisher key is loaded; the CURVE key file is loaded
+// (wire/curve_key.h: mode 0600, its public key its secret's); every rpc_files entry must be
 // readable and start with an http(s) URL; the [chains.NAME] sections must name exactly the
 // genesis chains. Every error names the file, the key and the reason; all are reported.
 // describe() is what `relayd --check-config` prints: what was found, never a secret (no key,

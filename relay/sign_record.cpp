@@ -66,7 +66,8 @@ std::expected<std::optional<SignRecord>, SignError> Signer::record(uint64_t epoc
 std::expected<std::vector<SignRecord>, SignError> Signer::records_from(uint64_t epoch) const {
   std::vector<SignRecord> out;
   std::optional<SignError> bad;
-  auto scanned = store_.scan(keys::kSignRecord, [&](std::string_view k, std::string_view v) {
+  auto scanned = store_.scan_from(keys::kSignRecord, keys::sign_record_key(epoch),
+                                  [&](std::string_view k, std::string_view v) {
     codec::Reader r(k.substr(keys::kSignRecord.size()));
     const uint64_t e = r.be64();
     if (e < epoch) return true;

@@ -145,6 +145,22 @@ class KvStore {
   virtual Result<void> scan(std::string_view prefix,
                             const std::function<bool(std::string_view, std::string_view)>& fn)
       const = 0;
+
+  /// As scan(), from the first key >= `start` (which starts with `prefix`): a walk that need not
+  /// read the keys before it. The default seeks with ceiling() once per entry; LevelDB's walks
+  /// one iterator.
+  virtual Result<void> scan_from(std::string_view prefix, std::string_view start,
+                                 const std::function<bool(std::string_view, std::string_view)>& fn)
+      const {
+    std::string at(start);
+    for (;;) {
+      auto e = ceiling(prefix, at);
+      if (!e) return std::unexpected(e.error());
+      if (!*e || !fn((*e)->key, (*e)->value)) return {};
+      at = (*e)->key;
+      at.push_back('\0');  // the smallest key after it
+    }
+  }
 };
 
 /// Opens (creating if missing) a LevelDB database in `dir`. The error names the folder and

@@ -70,8 +70,14 @@ class LevelDbStore final : public KvStore {
   Result<void> scan(std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn)
       const override {
+    return scan_from(prefix, prefix, fn);
+  }
+
+  Result<void> scan_from(std::string_view prefix, std::string_view start,
+                         const std::function<bool(std::string_view, std::string_view)>& fn)
+      const override {
     std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(reads()));
-    for (it->Seek(leveldb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    for (it->Seek(leveldb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
       std::string_view k(it->key().data(), it->key().size());
       if (k.substr(0, prefix.size()) != prefix) break;
       if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;

@@ -143,6 +143,18 @@ Result<void> event_to_proto(const Event& e, const Genesis& genesis, wire::ChainE
   return {};
 }
 
+Result<std::string> event_to_bytes(const Event& e, const Genesis& genesis) {
+  wire::ChainEvent msg;
+  if (auto r = event_to_proto(e, genesis, msg); !r) return std::unexpected(r.error());
+  return msg.SerializeAsString();
+}
+
+Result<Event> event_from_bytes(std::string_view bytes, const Genesis& genesis) {
+  wire::ChainEvent msg;
+  if (!msg.ParseFromArray(bytes.data(), int(bytes.size()))) return fail("not a ChainEvent");
+  return event_from_proto(msg, genesis);
+}
+
 Result<EpochBatchData> batch_from_proto(const wire::EpochBatch& msg, const Genesis& genesis) {
   EpochBatchData out;
   out.epoch = msg.epoch();

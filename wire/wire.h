@@ -4,6 +4,8 @@
 // chains the genesis does not know) with a specific error.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "vault/event.h"
@@ -25,6 +27,12 @@ Result<Event> event_from_proto(const wire::ChainEvent& msg, const Genesis& genes
 /// The event for the wire. Its chain must be a genesis chain; a withdrawal's destination a
 /// genesis chain or "chain_id:<n>" (as event_from_proto names an unknown one).
 Result<void> event_to_proto(const Event& e, const Genesis& genesis, wire::ChainEvent& out);
+
+/// One event as its ChainEvent's protobuf bytes (what the node stores under N/e/, docs/node.md
+/// "Storage of the node"), and back. Errors as event_to_proto / event_from_proto, and bytes
+/// that are not a ChainEvent.
+Result<std::string> event_to_bytes(const Event& e, const Genesis& genesis);
+Result<Event> event_from_bytes(std::string_view bytes, const Genesis& genesis);
 
 struct EpochBatchData {
   uint64_t epoch = 0;

@@ -11,6 +11,8 @@
 #include <fstream>
 
 #include "proofs/keys_file.h"
+#include "tests/relay/node_fixture.h"
+#include "wire/curve_key.h"
 #include "relay/config_check.h"
 #include "tests/proofs/certificate_fixture.h"
 #include "tests/support/relayctl.h"
@@ -197,12 +199,14 @@ TEST(Config, MissingSectionsAndNotTomlAreNamed) {
 class ConfigFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    genesis_text_ = test::genesis_text("config-test", {1, 2, 3}, {1, 1, 1}, 2);
+    genesis_text_ = test::with_epochs(test::genesis_text("config-test", {1, 2, 3}, {1, 1, 1}, 2));
     write("genesis.json", genesis_text_);
     ASSERT_TRUE(write_key_file(dir_ / "validator.key", *make_validator_key(test::fixed_key(2))));
     ASSERT_TRUE(write_key_file(dir_ / "publisher.key", *make_validator_key(test::fixed_key(77))));
-    write("curve.key", "curve-secret-bytes\n");
-    ::chmod((dir_ / "curve.key").c_str(), 0600);
+    auto curve = net::generate_curve_key_pair();
+    ASSERT_TRUE(curve);
+    ASSERT_TRUE(net::write_curve_key_file(dir_ / "curve.key", *curve));
+    curve_secret_ = test::curve_secret_text(dir_ / "curve.key");
     write("alpha.rpc", "https://user:hunter2@rpc.example.com:8443/v2/s3cr3t\n");
   }
   void write(const std::string& name, const std::string& text) {
@@ -241,7 +245,7 @@ adapter_curve_public_key = ")" +
   }
 
   TempDir dir_;
-  std::string genesis_text_;
+  std::string genesis_text_, curve_secret_;
 };
 
 TEST_F(ConfigFiles, AGoodConfigurationLoadsItsKeysAndPutsChainsInGenesisOrder) {
@@ -281,8 +285,7 @@ TEST_F(ConfigFiles, TheFilesItNamesMustExistAndKeysMustBeGood) {
   std::filesystem::remove(dir_ / "alpha.rpc");
   ::chmod((dir_ / "publisher.key").c_str(), 0640);
   const std::string e = errors(config());
-  expect_has(e, "node.toml: node.curve_key: " + dir_ / "curve.key" +
-                    ": group or others may access this secret; refusing it (chmod 600");
+  expect_has(e, "node.toml: node.curve_key: CURVE key file " + dir_ / "curve.key" + ": mode 0644");
   expect_has(e, "node.toml: chains.alpha.rpc_files[0]: " + dir_ / "alpha.rpc" + ": No such file");
   expect_has(e, "node.toml: chains.alpha.publisher_key: key file " + dir_ / "publisher.key" +
                     ": mode 0640");
@@ -307,6 +310,13 @@ TEST_F(ConfigFiles, TheChainSectionsMustBeTheGenesisChains) {
   expect_has(e, "chains.gamma: not a chain of the genesis (its chains: alpha, beta)");
   expect_has(e, "chains.betaa: not a chain of the genesis");
   expect_has(e, "chains.beta: missing: every genesis chain needs a [chains.beta] section");
+}
+
+TEST_F(ConfigFiles, TheGenesisMustHaveEpochs) {
+  nlohmann::json g = nlohmann::json::parse(test::genesis_text("config-test", {1, 2, 3}, {1, 1, 1}, 2));
+  g.erase("epochs");
+  write("genesis.json", g.dump(2));
+  expect_has(errors(config()), "node.genesis: " + dir_ / "genesis.json" + ": no \"epochs\"");
 }
 
 TEST_F(ConfigFiles, AnUnreadableGenesisIsNamed) {

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "proofs/keys_file.h"
+#include "tests/relay/node_fixture.h"
+#include "wire/curve_key.h"
 #include "tests/proofs/certificate_fixture.h"
 #include "tests/support/relayctl.h"
 
@@ -24,12 +26,10 @@ using testing::TempDir;
 using testing::write;
 
 const std::string kRelayd = RELAY_BIN_DIR "/relayd";
-const std::string kCurveSecret = "curve-secret-Q7x2-not-for-logs";
 
 class Relayd : public ::testing::Test {
  protected:
   void SetUp() override {
-    write(dir_, "genesis.json", test::genesis_text("relayd-test", {1, 2, 3}, {1, 1, 1}, 2));
     // A random validator key: its bytes cannot appear by chance in a log.
     auto secret = generate_secret_key();
     ASSERT_TRUE(secret);
@@ -40,13 +40,15 @@ class Relayd : public ::testing::Test {
     secret_hex_ = h.hex().substr(2);
     ASSERT_TRUE(write_key_file(dir_ / "validator.key", *key));
     // The genesis names this key as v2's.
-    std::string g = test::genesis_text("relayd-test", {1, 2, 3}, {1, 1, 1}, 2);
+    std::string g = test::with_epochs(test::genesis_text("relayd-test", {1, 2, 3}, {1, 1, 1}, 2));
     const std::string v2 = test::fixed_pubkey(2).hex();
     g.replace(g.find(v2), v2.size(), key->public_key.hex());
     write(dir_, "genesis.json", g);
     address_ = key->address.hex();
-    write(dir_, "curve.key", kCurveSecret + "\n");
-    ::chmod((dir_ / "curve.key").c_str(), 0600);
+    auto curve = net::generate_curve_key_pair();
+    ASSERT_TRUE(curve);
+    ASSERT_TRUE(net::write_curve_key_file(dir_ / "curve.key", *curve));
+    curve_secret_ = test::curve_secret_text(dir_ / "curve.key");
     write(dir_, "alpha.rpc", "http://user:rpc-password@127.0.0.1:8545/\n");
     config_ = write(dir_, "node.toml", config_text("text"));
   }
@@ -62,12 +64,12 @@ class Relayd : public ::testing::Test {
   }
   void expect_no_secret(const std::string& text) {
     EXPECT_EQ(text.find(secret_hex_), std::string::npos) << "the validator key leaked";
-    EXPECT_EQ(text.find(kCurveSecret), std::string::npos) << "the CURVE key leaked";
+    EXPECT_EQ(text.find(curve_secret_), std::string::npos) << "the CURVE key leaked";
     EXPECT_EQ(text.find("rpc-password"), std::string::npos) << "an RPC credential leaked";
   }
 
   TempDir dir_;
-  std::string config_, secret_hex_, address_;
+  std::string config_, secret_hex_, address_, curve_secret_;
 };
 
 TEST_F(Relayd, HelpAndVersion) {

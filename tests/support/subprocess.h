@@ -100,6 +100,9 @@ class Process {
   }
   /// What the child wrote to stderr so far.
   const std::string& stderr_so_far() const { return err_buf_; }
+  /// Reads what the child has written by now, without waiting: a test that polls something
+  /// else for long calls it so that the child never blocks on a full pipe.
+  void drain() { pump(0); }
 
   /// SIGKILL, then waits for the child to be gone.
   ProcessResult kill_and_wait() {
@@ -125,7 +128,7 @@ class Process {
  private:
   // Waits until one of the open pipes is readable and reads what is there; a pipe at end of
   // file is closed (its fd set to -1).
-  void pump() {
+  void pump(int timeout_ms = -1) {
     struct Src {
       int* fd;
       std::string* buf;
@@ -139,7 +142,7 @@ class Process {
         map[n++] = &s;
       }
     if (n == 0) return;
-    if (poll(fds, n, -1) < 0) {
+    if (poll(fds, n, timeout_ms) < 0) {
       if (errno == EINTR) return;
       throw std::runtime_error("poll: " + std::string(strerror(errno)));
     }
