@@ -14,6 +14,7 @@
 // Usage: node tests/adapters/evm_chain.mjs RPC_URL
 import { Interface, JsonRpcProvider, getCreateAddress } from 'ethers';
 import { compileVault, deployVault } from '../../deploy/lib/vault.mjs';
+import { jsonRpc } from './jsonrpc.mjs';
 
 const url = process.argv[2];
 if (!url) { console.error('usage: evm_chain.mjs RPC_URL'); process.exit(2); }
@@ -25,23 +26,11 @@ const str = (s) => {
   return word(b.length) + b.toString('hex').padEnd(Math.ceil(b.length / 32) * 64, '0');
 };
 
-async function rpc(method, params = []) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  const j = await res.json();
-  if (j.error) throw new Error(`${method}: ${JSON.stringify(j.error)}`);
-  return j.result;
-}
+const { rpc, receipt: mined } = jsonRpc(url);
 async function receipt(hash) {
-  for (let i = 0; i < 200; ++i) {
-    const r = await rpc('eth_getTransactionReceipt', [hash]);
-    if (r) {
-      if (r.status !== '0x1') throw new Error(`transaction ${hash} failed`);
-      return r;
-    }
-    await new Promise((res) => setTimeout(res, 25));
-  }
-  throw new Error(`transaction ${hash} was not mined`);
+  const r = await mined(hash);
+  if (r.status !== '0x1') throw new Error(`transaction ${hash} failed`);
+  return r;
 }
 const sendRaw = (from, to, data, value = 0n) =>
   rpc('eth_sendTransaction', [{ from, to, data, value: '0x' + value.toString(16), gas: '0x200000' }]);

@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileSolidity, deployVault } from '../../deploy/lib/vault.mjs';
+import { jsonRpc } from './jsonrpc.mjs';
 import { certify, commitment, commitmentBytes, hex, sha256, testKeys } from '../deploy/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,21 +28,7 @@ if (!url || !['test', 'relay'].includes(mode)) {
   process.exit(2);
 }
 
-async function rpc(method, params = []) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  const j = await res.json();
-  if (j.error) throw new Error(`${method}: ${JSON.stringify(j.error)}`);
-  return j.result;
-}
-async function receipt(hash) {
-  for (let i = 0; i < 400; ++i) {
-    const r = await rpc('eth_getTransactionReceipt', [hash]);
-    if (r) return r;
-    await new Promise((res) => setTimeout(res, 25));
-  }
-  throw new Error(`transaction ${hash} was not mined`);
-}
+const { rpc, receipt } = jsonRpc(url);
 
 const accounts = (await rpc('eth_accounts')).map((a) => a.toLowerCase());
 
